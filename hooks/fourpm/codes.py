@@ -1,0 +1,62 @@
+"""Objective codes written in brackets, as the Roadmap writes them: [A6], [A2-A3-A6-B3]."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+# A bracketed group of codes not followed by "(", "[" or ":" (which would make it a Markdown link).
+BRACKETS = re.compile(r"\[(?P<codes>[A-Z]\d{1,2}(?:\s*[-–/]\s*[A-Z]\d{1,2})*)\](?![(\[:])")
+_CODE = re.compile(r"[A-Z]\d{1,2}")
+# What is never prose: inline code spans and HTML comments (fenced blocks are handled by lines).
+_NOT_PROSE = re.compile(r"<!--.*?-->|(`+).+?\1", re.S)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+def segments(markdown: str) -> Iterator[tuple[bool, str]]:
+    """Yield (is_prose, text) pieces that join back into the Markdown unchanged."""
+    fence: str | None = None
+    prose: list[str] = []
+    for line in markdown.splitlines(keepends=True):
+        opener = _FENCE.match(line)
+        if fence is None and opener:
+            yield from _split_inline("".join(prose))
+            prose, fence = [], opener.group(1)
+            yield False, line
+        elif fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+            yield False, line
+        else:
+            prose.append(line)
+    yield from _split_inline("".join(prose))
+
+
+def _split_inline(text: str) -> Iterator[tuple[bool, str]]:
+    start = 0
+    for match in _NOT_PROSE.finditer(text):
+        if match.start() > start:
+            yield True, text[start:match.start()]
+        yield False, match.group(0)
+        start = match.end()
+    if start < len(text):
+        yield True, text[start:]
+
+
+def find(markdown: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, codes) for each bracketed group in prose."""
+    line = 1
+    for is_prose, text in segments(markdown):
+        if is_prose:
+            for match in BRACKETS.finditer(text):
+                yield line + text.count("\n", 0, match.start()), _CODE.findall(match.group("codes"))
+        line += text.count("\n")
+
+
+def replace(markdown: str, render: Callable[[list[str]], str]) -> str:
+    """Replace each bracketed group in prose by render(codes)."""
+    out = []
+    for is_prose, text in segments(markdown):
+        if is_prose:
+            text = BRACKETS.sub(lambda m: render(_CODE.findall(m.group("codes"))), text)
+        out.append(text)
+    return "".join(out)

@@ -1,0 +1,32 @@
+"""Split a Markdown file into its YAML front matter and its body."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .errors import ContentError
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+def split(text: str, file: str) -> tuple[dict, str]:
+    """Return (meta, body). A file without front matter has empty meta."""
+    match = _FRONT.match(text)
+    if not match:
+        if text.startswith("---"):
+            raise ContentError(file, None, "front matter is not closed", "end it with a line '---'")
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" at line {mark.line + 2}" if mark else ""
+        reason = getattr(err, "problem", None) or "invalid YAML"
+        raise ContentError(file, None, f"front matter is not valid YAML{line}: {reason}",
+                           "check the quotes and the indentation; a title with ':' must be quoted") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError(file, None, "front matter must be a mapping of 'key: value' lines")
+    return meta, text[match.end():]

@@ -1,0 +1,41 @@
+"""MkDocs hooks of the "4 pour 1000" site: thin handlers that dispatch to the fourpm package."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from fourpm import site
+from fourpm.errors import ContentError
+from fourpm.render import PageRef
+
+
+def _project(config) -> site.Project:
+    i18n = config.plugins["i18n"].config
+    # The default (source) language first, then the others in the order of mkdocs.yml.
+    languages = [lang.locale for lang in sorted(i18n.languages, key=lambda lang: not lang.default)]
+    return site.Project(Path(config.config_file_path).resolve().parent, tuple(languages))
+
+
+def _load(config):
+    try:
+        return site.load(_project(config))
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+
+
+# Read and validate every source once, before anything is written.
+def on_config(config):
+    _load(config)
+
+
+# Replace placeholders and bracketed objective codes with generated blocks.
+def on_page_markdown(markdown, page, config, files):
+    catalog, renderer = _load(config)
+    lang = config.theme["language"]
+    file_lang = getattr(page.file, "locale", lang)
+    path = page.file.src_uri.split("/", 1)[1] if page.file.src_uri.startswith(f"{file_lang}/") else page.file.src_uri
+    try:
+        return renderer.render_page(markdown, PageRef(lang, path, f"docs/{file_lang}/{path}"))
+    except ContentError as error:
+        raise PluginError(str(error)) from None

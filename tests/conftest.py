@@ -1,0 +1,97 @@
+"""Shared fixtures: small three-language sites written into tmp_path, and the real site built once."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+MINI_CONFIG = """\
+site_name: Mini
+site_url: https://example.org/
+docs_dir: docs
+theme:
+  name: material
+  custom_dir: overrides
+  language: fr
+  font: false
+markdown_extensions: [attr_list, admonition, md_in_html, toc, tables]
+plugins:
+  - search
+  - i18n:
+      docs_structure: folder
+      languages:
+        - {locale: fr, name: Français, default: true, build: true}
+        - {locale: en, name: English, build: true}
+        - {locale: es, name: Español, build: true}
+hooks:
+  - hooks/main.py
+"""
+
+# A valid small site: two facilities carrying three objectives, pages in three languages.
+MINI_FILES = {
+    "docs/fr/index.md": "---\ntitle: Accueil\n---\n\nVoir [A1] et [A2-B1].\n\n<!-- 4p1000 facilities -->\n",
+    "docs/en/index.md": "---\ntitle: Home\n---\n\nSee [A1] and [A2-B1].\n\n<!-- 4p1000 facilities -->\n",
+    "docs/es/index.md": "---\ntitle: Inicio\n---\n\nVer [A1] y [A2-B1].\n\n<!-- 4p1000 facilities -->\n",
+    "docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: CDN\nbaseline_2020:\ntarget_2030: 10 pays\n---\n\nTexte.\n",
+    "docs/fr/objectives/a2.md": "---\ncode: A2\ntitle: Projets\n---\n\nCite [A1].\n",
+    "docs/fr/objectives/b1.md": "---\ncode: B1\ntitle: Plans d'investissements\n---\n\nTexte.\n",
+    "docs/en/objectives/a1.md": "---\ncode: A1\ntitle: NDCs\n---\n\nText.\n",
+    "docs/en/objectives/a2.md": "---\ncode: A2\ntitle: Projects\n---\n\nCites [A1].\n",
+    "docs/en/objectives/b1.md": "---\ncode: B1\ntitle: Investment plans\n---\n\nText.\n",
+    "docs/es/objectives/a1.md": "---\ncode: A1\ntitle: CDN (es)\n---\n\nTexto.\n",
+    "docs/es/objectives/a2.md": "---\ncode: A2\ntitle: Proyectos\n---\n\nCita [A1].\n",
+    "docs/es/objectives/b1.md": "---\ncode: B1\ntitle: Planes de inversión\n---\n\nTexto.\n",
+    "docs/fr/facilities/cf-iv.md": "---\nid: CF.IV\nkind: core\ntitle: Programmes\nobjectives: [A1, B1]\n---\n\nTexte.\n",
+    "docs/fr/facilities/gf-1.md": "---\nid: GF.1\nkind: global\ntitle: Soutien\nobjectives: [A2]\n---\n\nTexte.\n",
+    "docs/en/facilities/cf-iv.md": "---\nid: CF.IV\ntitle: Programmes (en)\n---\n\nText.\n",
+    "docs/en/facilities/gf-1.md": "---\nid: GF.1\ntitle: Support\n---\n\nText.\n",
+    "docs/es/facilities/cf-iv.md": "---\nid: CF.IV\ntitle: Programas\n---\n\nTexto.\n",
+    "docs/es/facilities/gf-1.md": "---\nid: GF.1\ntitle: Apoyo\n---\n\nTexto.\n",
+}
+
+
+def write_tree(root: Path, files: dict[str, str | None]) -> Path:
+    """Write files (None deletes one) under root."""
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def mini_site(tmp_path: Path) -> Path:
+    """A small valid three-language project using the real hooks, templates and labels."""
+    shutil.copytree(ROOT / "hooks", tmp_path / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
+    return write_tree(tmp_path, MINI_FILES)
+
+
+def build(project: Path, strict: bool = True) -> Path:
+    """Build a project with MkDocs' own API, as `mkdocs build` would; return the site folder."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    site = project / "site"
+    mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=strict))
+    return site
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real site, built once per test run in strict mode, atomically."""
+    from tools.build import build_site
+
+    site = tmp_path_factory.mktemp("real") / "site"
+    build_site(site, ROOT / "mkdocs.yml", strict=True)
+    return site
