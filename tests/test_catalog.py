@@ -83,7 +83,8 @@ def test_backlinks_fall_back_to_the_french_page_when_a_translation_is_missing(tm
 def test_bad_input_names_file_field_and_problem(tmp_path, files, file, field, words):
     error = error_of(tmp_path, files)
     assert error.file == file
-    assert str(error).startswith(f"{file}, field '{field}': " if field else f"{file}: ")
+    where = f"{file}, {field}" if field and field.startswith("line") else f"{file}, field '{field}'" if field else file
+    assert str(error).startswith(f"{where}: ")
     assert error.field == field
     assert words in str(error)
 

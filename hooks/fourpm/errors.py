@@ -10,7 +10,8 @@ class ContentError(Exception):
 
     def __init__(self, file: str, field: str | None, problem: str, hint: str | None = None):
         self.file, self.field, self.problem, self.hint = file, field, problem, hint
-        where = f"{file}, field '{field}'" if field else file
+        # A location is either a front-matter field or a line of the body ("line 12").
+        where = file if not field else f"{file}, {field}" if field.startswith("line ") else f"{file}, field '{field}'"
         message = f"{where}: {problem}"
         if hint:
             message += f" ({hint})"

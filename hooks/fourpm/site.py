@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .catalog import Catalog, load_catalog
 from .render import Renderer
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -38,14 +42,24 @@ def fingerprint(*dirs: Path) -> tuple:
     return tuple(sorted(entries))
 
 
-_cache: dict[Project, tuple[tuple, Catalog, Renderer]] = {}
+_cache: dict[tuple[Project, str], tuple[tuple, object]] = {}
+
+
+def cached(project: Project, key: str, loader: Callable[[Project], T]) -> T:
+    """loader(project), computed once per process and again only when a file of docs/, data/
+    or overrides/ changes (so `mkdocs serve` sees edits). Each feature keeps its data under its own key."""
+    stamp = fingerprint(project.docs_dir, project.data_dir, project.templates_dir)
+    hit = _cache.get((project, key))
+    if hit is None or hit[0] != stamp:
+        hit = _cache[(project, key)] = (stamp, loader(project))
+    return hit[1]
+
+
+def _load_core(project: Project) -> tuple[Catalog, Renderer]:
+    catalog = load_catalog(project.docs_dir, project.data_dir, project.languages)
+    return catalog, Renderer(catalog, project.templates_dir)
 
 
 def load(project: Project) -> tuple[Catalog, Renderer]:
     """The project's catalogue and renderer; the same objects until a source file changes."""
-    stamp = fingerprint(project.docs_dir, project.data_dir, project.templates_dir)
-    cached = _cache.get(project)
-    if cached is None or cached[0] != stamp:
-        catalog = load_catalog(project.docs_dir, project.data_dir, project.languages)
-        cached = _cache[project] = (stamp, catalog, Renderer(catalog, project.templates_dir))
-    return cached[1], cached[2]
+    return cached(project, "core", _load_core)

@@ -1,0 +1,30 @@
+"""Dates written for the reader's language, and the one build date that stands for "today"."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path
+
+from babel.dates import format_date as _babel_format
+
+_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES"}
+
+
+def format_date(day: dt.date, lang: str, style: str = "long") -> str:
+    """16 novembre 2022 / 16 November 2022 / 16 de noviembre de 2022."""
+    return _babel_format(day, format=style, locale=_LOCALES.get(lang, lang))
+
+
+def build_date(root: Path) -> dt.date:
+    """Reproducible "today": SOURCE_DATE_EPOCH, else the last commit's date, else the real date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        try:
+            epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True,
+                                   text=True, check=True, timeout=10).stdout.strip() or None
+        except (OSError, subprocess.SubprocessError):
+            epoch = None
+    if epoch is None:
+        return dt.date.today()
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()

@@ -1,0 +1,74 @@
+"""A small three-language site built with MkDocs and our hooks: the HTML readers get, and clean failures."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, build, write_tree
+
+
+def html(site, path):
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_each_language_gets_its_pages_and_generated_blocks(mini_site):
+    site = build(mini_site)
+    for prefix, home, ndc in (("", "Accueil", "CDN"), ("en/", "Home", "NDCs"), ("es/", "Inicio", "CDN (es)")):
+        page = html(site, f"{prefix}index.html")
+        assert f"<title>{home}" in page
+        assert f'href="objectives/a1/" title="{ndc}">A1</a>' in page
+        assert '<table>' in page and "fpm-facilities" in page
+        objective = html(site, f"{prefix}objectives/a1/index.html")
+        assert "fpm-summary" in objective and "fpm-backlinks" in objective
+    assert 'lang="en"' in html(site, "en/index.html") and 'lang="es"' in html(site, "es/index.html")
+    assert "por definir" in html(site, "es/objectives/b1/index.html")
+
+
+def test_backlinks_in_built_pages(mini_site):
+    site = build(mini_site)
+    page = html(site, "en/objectives/a1/index.html")
+    backlinks = page[page.index('class="fpm-block fpm-backlinks"'):]
+    backlinks = backlinks[:backlinks.index("</nav>")]
+    assert '<a href="../../">Home</a>' in backlinks and '<a href="../a2/">Projects</a>' in backlinks
+    assert backlinks.count("<li>") == 2
+
+
+def test_missing_translation_falls_back_to_french_with_links_in_reader_language(mini_site):
+    write_tree(mini_site, {"docs/es/objectives/a2.md": None})
+    site = build(mini_site)
+    page = html(site, "es/objectives/a2/index.html")
+    assert "Cite" in page and 'href="../a1/" title="CDN (es)"' in page
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: a: b\n---\n"}, "docs/fr/objectives/a1.md: front matter is not valid YAML at line 3"),
+    ({"docs/fr/facilities/gf-1.md": "---\nid: GF.1\nkind: global\ntitle: S\nobjectives: [A2, B2]\n---\n"},
+     "docs/fr/facilities/gf-1.md, field 'objectives': \"B2\" is not an objective (did you mean B1?)"),
+    ({"docs/en/index.md": "x\n\n<!-- 4p1000 facilites -->\n"}, "docs/en/index.md, line 3: \"facilites\" is not a generated block"),
+])
+def test_bad_input_stops_the_build_with_one_clear_line_and_no_traceback(mini_site, changes, message):
+    write_tree(mini_site, changes)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=mini_site,
+                            capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_failed_build_leaves_the_previous_site_unchanged(mini_site):
+    result = subprocess.run([sys.executable, "-m", "tools.build", "--config-file", str(mini_site / "mkdocs.yml"),
+                             "--site-dir", str(mini_site / "site")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    before = {p: p.read_bytes() for p in (mini_site / "site").rglob("*") if p.is_file()}
+    write_tree(mini_site, {"docs/fr/objectives/a1.md": "---\ncode: A1\n---\n"})
+    result = subprocess.run([sys.executable, "-m", "tools.build", "--config-file", str(mini_site / "mkdocs.yml"),
+                             "--site-dir", str(mini_site / "site")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "docs/fr/objectives/a1.md, field 'title': is missing" in result.stderr
+    assert "previous site was left unchanged" in result.stderr
+    assert "Traceback" not in result.stderr
+    after = {p: p.read_bytes() for p in (mini_site / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in mini_site.iterdir() if p.name.startswith(".site")]

@@ -1,0 +1,106 @@
+"""Generated blocks, per language: links, titles, 'to be defined', escaping, placeholder errors."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import MINI_FILES, ROOT, write_tree
+from fourpm import codes
+from fourpm.catalog import load_catalog
+from fourpm.errors import ContentError
+from fourpm.render import PageRef, Renderer, site_url
+
+
+@pytest.fixture
+def renderer(tmp_path):
+    def make(changes=None):
+        write_tree(tmp_path, {**MINI_FILES, **(changes or {})})
+        shutil.copytree(ROOT / "data", tmp_path / "data", dirs_exist_ok=True)
+        return Renderer(load_catalog(tmp_path / "docs", tmp_path / "data"), ROOT / "overrides" / "fpm")
+    return make
+
+
+@pytest.mark.parametrize("path, lang, url", [
+    ("index.md", "fr", ""), ("index.md", "en", "en/"), ("objectives/a6.md", "fr", "objectives/a6/"),
+    ("objectives/index.md", "es", "es/objectives/"), ("roadmap/cf-iii.md", "en", "en/roadmap/cf-iii/"),
+])
+def test_site_url(path, lang, url):
+    assert site_url(path, lang, "fr") == url
+
+
+def test_segments_join_back_and_skip_code():
+    text = "a [A1]\n```\n[B1]\n```\n`[C1]` <!-- [D1] --> [E1]\n~~~~\n[F1]\n~~~~\n"
+    assert "".join(t for _, t in codes.segments(text)) == text
+    assert [c for _, c in codes.find(text)] == [["A1"], ["E1"]]
+    assert [line for line, _ in codes.find(text)] == [1, 5]
+
+
+def test_groups_of_codes_are_found_with_any_dash():
+    assert [c for _, c in codes.find("[A2-A3-A6-B3] and [C1 – C2] but not [A1](x) or [B1][ref]")] == \
+        [["A2", "A3", "A6", "B3"], ["C1", "C2"]]
+
+
+@pytest.mark.parametrize("lang, title, prefix", [("fr", "CDN", ""), ("en", "NDCs", ""), ("es", "CDN (es)", "")])
+def test_codes_become_links_in_the_page_language(renderer, lang, title, prefix):
+    out = renderer().render_page("Voir [A1].", PageRef(lang, "initiative/index.md", "x.md"))
+    assert f'<a href="{prefix}../objectives/a1/" title="{title}">A1</a>' in out
+    assert out.startswith("Voir <span class=\"fpm-codes\">&#91;")
+
+
+def test_facilities_table_links_ids_and_objectives_in_language(renderer):
+    html = renderer().facilities(PageRef("en", "index.md", "x.md"))
+    assert '<a href="facilities/cf-iv/"><strong>CF.IV</strong> Programmes (en)</a>' in html
+    assert '<a href="objectives/a1/"><strong>A1</strong> NDCs</a>' in html
+    assert html.index("CF.IV") < html.index("GF.1")
+    core_only = renderer().facilities(PageRef("es", "index.md", "x.md"), "core")
+    assert "GF.1" not in core_only and "Planes de inversión" in core_only
+
+
+def test_objective_summary_shows_to_be_defined_in_language(renderer):
+    r = renderer()
+    fr = r.objective_summary(PageRef("fr", "objectives/a1.md", "x.md"), "A1")
+    assert "10 pays" in fr and fr.count("à définir") == 2 and "CF.IV Programmes" in fr
+    es = r.objective_summary(PageRef("es", "objectives/a1.md", "x.md"), "A1")
+    assert es.count("por definir") == 2 and "Línea de base 2020" in es and "CF.IV Programas" in es
+
+
+def test_objectives_by_axis_groups_and_names_facility(renderer):
+    html = renderer().objectives_by_axis(PageRef("en", "objectives/index.md", "x.md"))
+    assert html.index("Axis A") < html.index("Axis B")
+    assert '<a href="../facilities/gf-1/" title="Support">GF.1</a>' in html
+
+
+def test_objective_pages_get_summary_and_backlinks(renderer):
+    out = renderer().render_page("Body.\n", PageRef("en", "objectives/a1.md", "x.md"))
+    assert out.index("fpm-summary") < out.index("Body.") < out.index("Pages that cite this objective")
+    assert '<a href="../../">Home</a>' in out and '<a href="../a2/">Projects</a>' in out
+
+
+def test_facility_pages_get_their_objectives(renderer):
+    out = renderer().render_page("Body.\n", PageRef("es", "facilities/cf-iv.md", "x.md"))
+    assert "fpm-facility-objectives" in out and '<a href="../../objectives/b1/">B1</a>' in out
+
+
+def test_values_from_front_matter_are_escaped(renderer):
+    evil = '<script>alert(1)</script> "q" & co'
+    r = renderer({"docs/en/objectives/a1.md": f"---\ncode: A1\ntitle: '{evil}'\n---\n",
+                  "docs/fr/facilities/cf-iv.md": f"---\nid: CF.IV\nkind: core\ntitle: '{evil}'\nobjectives: [A1, B1]\n---\n"})
+    page = PageRef("en", "index.md", "x.md")
+    for html in (r.facilities(page), r.objective_summary(page, "A1"), r.render_page("[A1]", page),
+                 r.objectives_by_axis(page)):
+        assert "<script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("markdown, words", [
+    ("<!-- 4p1000 facilites -->", '"facilites" is not a generated block (did you mean facilities?)'),
+    ("x\n\n<!-- 4p1000 facilities kind=cor -->", 'line 3: kind="cor" is not a facility kind'),
+    ("<!-- 4p1000 facility-objectives id=CF.VI -->", 'id="CF.VI" is not a facility (did you mean CF.IV?)'),
+    ("<!-- 4p1000 objective-summary code=C5 -->", 'code="C5" is not an objective'),
+])
+def test_placeholder_errors(renderer, markdown, words):
+    with pytest.raises(ContentError) as caught:
+        renderer().render_page(markdown, PageRef("fr", "index.md", "docs/fr/index.md"))
+    assert str(caught.value).startswith("docs/fr/index.md, line ")
+    assert words in str(caught.value)
