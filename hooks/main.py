@@ -1,6 +1,7 @@
 """MkDocs hooks of the "4 pour 1000" site: thin handlers that dispatch to the fourpm package."""
 from __future__ import annotations
 
+from copy import deepcopy
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -36,6 +37,15 @@ def on_page_markdown(markdown, page, config, files):
     file_lang = getattr(page.file, "locale", lang)
     path = page.file.src_uri.split("/", 1)[1] if page.file.src_uri.startswith(f"{file_lang}/") else page.file.src_uri
     try:
-        return renderer.render_page(markdown, PageRef(lang, path, f"docs/{file_lang}/{path}"))
+        return renderer.render_page(markdown, PageRef(lang, path, f"docs/{file_lang}/{path}"), config.extra)
     except ContentError as error:
         raise PluginError(str(error)) from None
+
+
+# Theme pages (404.html) are rendered after the last page, whose language links would stick to them:
+# give them the languages' home pages instead (and the same output whatever the build order).
+def on_template_context(context, template_name, config):
+    i18n = config.plugins["i18n"]
+    if getattr(i18n, "extra_alternate", None):
+        config.extra.alternate = deepcopy(i18n.extra_alternate)
+    return context

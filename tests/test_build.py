@@ -72,3 +72,20 @@ def test_a_failed_build_leaves_the_previous_site_unchanged(mini_site):
     after = {p: p.read_bytes() for p in (mini_site / "site").rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in mini_site.iterdir() if p.name.startswith(".site")]
+
+
+def files_of(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_parallel_build_makes_the_same_files_as_the_sequential_build(mini_site, monkeypatch):
+    from tools.build import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_tree(mini_site, {"docs/es/objectives/a2.md": None})  # a fallback page too
+    build_site(mini_site / "seq", mini_site / "mkdocs.yml", parallel=False)
+    build_site(mini_site / "par", mini_site / "mkdocs.yml", parallel=True)
+    sequential, parallel = files_of(mini_site / "seq"), files_of(mini_site / "par")
+    assert sorted(parallel) == sorted(sequential)
+    assert [name for name in sequential if sequential[name] != parallel[name]] == []
+    assert {"index.html", "en/index.html", "es/index.html", "search/search_index.json", "sitemap.xml"} <= set(parallel)

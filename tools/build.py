@@ -1,13 +1,19 @@
 """Build the whole site atomically: into a temporary folder, swapped into place only on success.
 
-    python -m tools.build [--site-dir site] [--no-strict]
+    python -m tools.build [--site-dir site] [--no-strict] [--sequential]
 
-A build that fails leaves the previous site/ exactly as it was.
+The three languages are built in parallel processes (mkdocs-static-i18n alone builds them one after
+the other, on one core); the result is the same files as the sequential build. A build that fails
+leaves the previous site/ exactly as it was.
 """
 from __future__ import annotations
 
 import argparse
+import gzip
+import io
+import json
 import logging
+import multiprocessing
 import os
 import shutil
 import sys
@@ -15,22 +21,113 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from fourpm.dates import build_epoch  # noqa: E402
 
 
-def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: bool = True) -> None:
+class BuildFailed(Exception):
+    """A build error already reported by MkDocs; its message says what to fix."""
+
+
+def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: bool = True,
+               parallel: bool = True) -> None:
     """Build into a sibling temporary folder, then replace site_dir with it. Raises on failure."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
+    # One reproducible "now" for every date the build writes (sitemap, feeds, PDFs).
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(Path(config_file).resolve().parent)))
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
     try:
-        config = load_config(str(config_file), site_dir=str(tmp), strict=strict)
-        build(config)
+        (_build_parallel if parallel else _build_sequential)(Path(config_file), tmp, strict)
         _swap(tmp, site_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _build_sequential(config_file: Path, out: Path, strict: bool) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(config_file), site_dir=str(out), strict=strict))
+
+
+def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -> list[dict]:
+    """Build one language as mkdocs-static-i18n would within its loop; return its search entries."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), site_dir=str(out), strict=strict)
+    i18n = config.plugins["i18n"]
+    i18n.current_language = lang
+    i18n.building = True  # the plugin's own loop over the other languages is skipped
+    build(config)
+    return i18n.search_entries
+
+
+def _worker(args: tuple) -> tuple[str, object]:
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    try:
+        return "ok", _build_one_language(*args)
+    except (Abort, MkDocsException) as error:
+        return "error", str(error)
+
+
+def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
+    from mkdocs.config import load_config
+
+    i18n = load_config(str(config_file)).plugins["i18n"]
+    languages = i18n.build_languages  # the default language first, as the plugin builds them
+    parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
+    try:
+        jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]
+        # fork: workers start with the modules already imported (MkDocs, Material, our hooks).
+        with multiprocessing.get_context("fork").Pool(min(len(jobs), os.cpu_count() or 1)) as pool:
+            results = pool.map(_worker, jobs)
+        errors = [value for status, value in results if status == "error"]
+        if errors:
+            raise BuildFailed("; ".join(errors))
+        _merge(parts, out, [value for _status, value in results], i18n)
+    finally:
+        for part in parts:
+            shutil.rmtree(part, ignore_errors=True)
+
+
+def _merge(parts: list[Path], out: Path, entries: list[list[dict]], i18n) -> None:
+    """Lay the languages' outputs over each other in build order (later ones win on shared files, as
+    in the sequential build), then write what the sequential build accumulates: the search index
+    of every language and a sitemap of every language."""
+    sitemaps = [(part / "sitemap.xml").read_text(encoding="utf-8") for part in parts]
+    gz_mtime = int.from_bytes((parts[-1] / "sitemap.xml.gz").read_bytes()[4:8], "little")
+    index = json.loads((parts[-1] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for part in parts:
+        for folder, _dirs, files in os.walk(part):
+            target = out / Path(folder).relative_to(part)
+            target.mkdir(parents=True, exist_ok=True)
+            for name in files:
+                os.replace(os.path.join(folder, name), target / name)
+
+    docs = [entry for language_entries in entries for entry in language_entries]
+    if i18n.config.reconfigure_search:
+        i18n.reconfigure_search_duplicates(docs)
+    index["docs"] = docs
+    (out / "search" / "search_index.json").write_bytes(
+        json.dumps(index, separators=(",", ":"), default=str).encode("utf-8"))
+
+    def url_lines(text: str) -> tuple[int, int]:  # from the line of the first <url> to </urlset>
+        first = text.find("<url>")
+        return (text.rfind("\n", 0, first) + 1, text.rfind("</urlset>")) if first >= 0 else (0, 0)
+
+    spans = [url_lines(text) for text in sitemaps]
+    head = sitemaps[0][:spans[0][0]] if spans[0][1] else sitemaps[0][:sitemaps[0].rfind("</urlset>")]
+    bodies = "".join(text[start:end] for text, (start, end) in zip(sitemaps, spans))
+    sitemap = (head + bodies + sitemaps[-1][sitemaps[-1].rfind("</urlset>"):]).encode("utf-8")
+    (out / "sitemap.xml").write_bytes(sitemap)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, filename=str(out / "sitemap.xml.gz"), mode="wb", mtime=gz_mtime) as gz:
+        gz.write(sitemap)
+    (out / "sitemap.xml.gz").write_bytes(buffer.getvalue())
 
 
 def _swap(new: Path, target: Path) -> None:
@@ -47,14 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site")
     parser.add_argument("--config-file", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--no-strict", action="store_true", help="do not fail on warnings")
+    parser.add_argument("--sequential", action="store_true", help="one language after the other, in one process")
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     from mkdocs.exceptions import Abort, MkDocsException
 
     try:
-        build_site(args.site_dir, args.config_file, strict=not args.no_strict)
-    except (Abort, MkDocsException) as error:
+        build_site(args.site_dir, args.config_file, strict=not args.no_strict, parallel=not args.sequential)
+    except (Abort, MkDocsException, BuildFailed) as error:
         print(f"Build failed: {error}. The previous site was left unchanged.", file=sys.stderr)
         return 1
     print(f"Site built in {args.site_dir}")

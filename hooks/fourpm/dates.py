@@ -16,8 +16,8 @@ def format_date(day: dt.date, lang: str, style: str = "long") -> str:
     return _babel_format(day, format=style, locale=_LOCALES.get(lang, lang))
 
 
-def build_date(root: Path) -> dt.date:
-    """Reproducible "today": SOURCE_DATE_EPOCH, else the last commit's date, else the real date."""
+def build_epoch(root: Path) -> int:
+    """Reproducible "now", in seconds: SOURCE_DATE_EPOCH, else the last commit's date, else the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         try:
@@ -25,6 +25,9 @@ def build_date(root: Path) -> dt.date:
                                    text=True, check=True, timeout=10).stdout.strip() or None
         except (OSError, subprocess.SubprocessError):
             epoch = None
-    if epoch is None:
-        return dt.date.today()
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return int(epoch) if epoch else int(dt.datetime.now(tz=dt.timezone.utc).timestamp())
+
+
+def build_date(root: Path) -> dt.date:
+    """Reproducible "today" (see build_epoch): what the agenda, feeds and PDFs call today."""
+    return dt.datetime.fromtimestamp(build_epoch(root), tz=dt.timezone.utc).date()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,28 @@ from .errors import ContentError, did_you_mean
 
 PLACEHOLDER = re.compile(r"<!--\s*4p1000\s+(?P<name>[\w-]+)(?P<args>[^>]*?)\s*-->")
 BLOCKS = ("facilities", "facility-objectives", "objectives-by-axis", "objective-summary", "backlinks")
+
+
+@dataclass(frozen=True)
+class BlockCall:
+    """One placeholder being replaced: what a registered block function receives."""
+    page: "PageRef"
+    args: dict[str, str]
+    line: str  # "line N", for error messages
+    renderer: "Renderer"
+    extra: dict  # mkdocs.yml `extra:` (contacts, links), empty in unit tests
+
+    def error(self, problem: str, hint: str | None = None) -> ContentError:
+        return ContentError(self.page.file, self.line, problem, hint)
+
+
+# Blocks of other features (publications, data pages, ...): name -> function(call) -> HTML or Markdown.
+# Feature modules register theirs when imported, so this module needs no knowledge of them.
+EXTRA_BLOCKS: dict[str, Callable[[BlockCall], str]] = {}
+
+
+def register_block(name: str, function: Callable[[BlockCall], str]) -> None:
+    EXTRA_BLOCKS[name] = function
 
 
 def site_url(path: str, lang: str, default_language: str) -> str:
@@ -49,9 +72,20 @@ class Renderer:
 
     def __init__(self, catalog: Catalog, templates_dir: Path):
         self.catalog = catalog
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True,
-                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.macros = env.get_template("blocks.html").module
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True,
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.macros = self.env.get_template("blocks.html").module
+
+    def template(self, name: str):
+        """The macros of another template of overrides/fpm/, rendered with the same autoescape rules."""
+        return self.env.get_template(name).module
+
+    def url(self, path: str, page: PageRef) -> str:
+        """Link from page to docs/<page.lang>/<path>, e.g. url("newsletter/index.md", page)."""
+        return self._url(path, page)
+
+    def labels(self, lang: str) -> dict[str, str]:
+        return self._labels(lang)
 
     # -- view models ----------------------------------------------------------------------
     def _labels(self, lang: str) -> dict[str, str]:
@@ -117,7 +151,7 @@ class Renderer:
         return self.macros.code_links(links)
 
     # -- a whole page ---------------------------------------------------------------------
-    def render_page(self, markdown: str, page: PageRef) -> str:
+    def render_page(self, markdown: str, page: PageRef, extra: dict | None = None) -> str:
         """Markdown with placeholders, bracketed codes and automatic blocks replaced."""
         own_code = self._own_code(page)
         if page.is_objective and own_code and "objective-summary" not in markdown:
@@ -129,7 +163,7 @@ class Renderer:
             if facility_id:
                 markdown = markdown.rstrip() + f"\n\n<!-- 4p1000 facility-objectives id={facility_id} -->\n"
         markdown = codes.replace(markdown, lambda found: self.code_links(page, found))
-        return PLACEHOLDER.sub(lambda m: "\n\n" + self._block(m, markdown, page) + "\n\n", markdown)
+        return PLACEHOLDER.sub(lambda m: "\n\n" + self._block(m, markdown, page, extra or {}) + "\n\n", markdown)
 
     def _own_code(self, page: PageRef) -> str | None:
         return next((o.code for o in self.catalog.objectives.values() if o.path == page.path), None)
@@ -137,17 +171,20 @@ class Renderer:
     def _own_facility(self, page: PageRef) -> str | None:
         return next((f.id for f in self.catalog.facilities.values() if f.path == page.path), None)
 
-    def _block(self, match: re.Match, markdown: str, page: PageRef) -> str:
+    def _block(self, match: re.Match, markdown: str, page: PageRef, extra: dict) -> str:
         name = match.group("name")
         line = f"line {markdown.count(chr(10), 0, match.start()) + 1}"
-        if name not in BLOCKS:
+        names = BLOCKS + tuple(EXTRA_BLOCKS)
+        if name not in names:
             raise ContentError(page.file, line, f'"{name}" is not a generated block',
-                               did_you_mean(name, BLOCKS) or f"use one of {', '.join(BLOCKS)}")
+                               did_you_mean(name, names) or f"use one of {', '.join(names)}")
         try:
             args = dict(part.split("=", 1) for part in shlex.split(match.group("args")))
         except ValueError:
             raise ContentError(page.file, line, f"cannot read the options of '{name}'",
                                "write them as key=value, e.g. kind=core") from None
+        if name in EXTRA_BLOCKS:
+            return EXTRA_BLOCKS[name](BlockCall(page, args, line, self, extra))
         if name == "facilities":
             kind = args.get("kind", "all")
             if kind not in ("all", "core", "global"):
