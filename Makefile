@@ -16,8 +16,10 @@ $(READY): requirements.txt
 site: $(READY)
 	$(PY) -m tools.build
 
+# Live preview of one language (lang=fr by default; lang=en, lang=es, or lang=all for every language),
+# rebuilding only the page that changed; PDFs are not rendered.
 serve: $(READY)
-	$(VENV)/bin/mkdocs serve
+	$(if $(filter all,$(lang)),,FPM_LANG=$(or $(lang),fr)) $(VENV)/bin/mkdocs serve --dirty --livereload
 
 test: $(READY)
 	$(PY) -m pytest

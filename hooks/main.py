@@ -13,9 +13,10 @@ from fourpm.render import PageRef
 
 def _project(config) -> site.Project:
     i18n = config.plugins["i18n"].config
-    # The default (source) language first, then the others in the order of mkdocs.yml.
-    languages = [lang.locale for lang in sorted(i18n.languages, key=lambda lang: not lang.default)]
-    return site.Project(Path(config.config_file_path).resolve().parent, tuple(languages))
+    # In the order of mkdocs.yml, the source language first (not the `default` flag, which
+    # build_only_locale moves to the one language `make serve` previews).
+    languages = tuple(lang.locale for lang in i18n.languages)
+    return site.Project(Path(config.config_file_path).resolve().parent, languages)
 
 
 def _load(config):

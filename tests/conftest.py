@@ -24,6 +24,7 @@ plugins:
   - search
   - i18n:
       docs_structure: folder
+      build_only_locale: !ENV FPM_LANG
       languages:
         - {locale: fr, name: Français, default: true, build: true}
         - {locale: en, name: English, build: true}
