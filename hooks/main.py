@@ -12,6 +12,14 @@ from fourpm.render import PageRef
 
 
 def _project(config) -> site.Project:
+    # Computed once per build (on_config) and kept on the config: pages ask for it thousands of times.
+    project = config.get("_fpm_project")
+    if project is None:
+        project = config["_fpm_project"] = _new_project(config)
+    return project
+
+
+def _new_project(config) -> site.Project:
     i18n = config.plugins["i18n"].config
     # In the order of mkdocs.yml, the source language first (not the `default` flag, which
     # build_only_locale moves to the one language `make serve` previews).
@@ -28,17 +36,31 @@ def _load(config):
 
 # Read and validate every source once, before anything is written.
 def on_config(config):
+    site.refresh(_project(config))
     _load(config)
 
 
-# Replace placeholders and bracketed objective codes with generated blocks.
-def on_page_markdown(markdown, page, config, files):
-    catalog, renderer = _load(config)
+def _page_ref(page, config) -> PageRef:
     lang = config.theme["language"]
-    file_lang = getattr(page.file, "locale", lang)
+    file_lang = getattr(page.file, "locale", lang)  # the French file, when a translation is missing
     path = page.file.src_uri.split("/", 1)[1] if page.file.src_uri.startswith(f"{file_lang}/") else page.file.src_uri
+    return PageRef(lang, path, f"docs/{file_lang}/{path}")
+
+
+# Replace placeholders with generated blocks.
+def on_page_markdown(markdown, page, config, files):
+    _catalog, renderer = _load(config)
     try:
-        return renderer.render_page(markdown, PageRef(lang, path, f"docs/{file_lang}/{path}"), config.extra)
+        return renderer.render_page(markdown, _page_ref(page, config), config.extra)
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+
+
+# Turn objective codes in brackets into links, in the page's language.
+def on_page_content(html, page, config, files):
+    _catalog, renderer = _load(config)
+    try:
+        return renderer.link_codes(html, _page_ref(page, config))
     except ContentError as error:
         raise PluginError(str(error)) from None
 

@@ -43,9 +43,16 @@ def test_groups_of_codes_are_found_with_any_dash():
 
 @pytest.mark.parametrize("lang, title, prefix", [("fr", "CDN", ""), ("en", "NDCs", ""), ("es", "CDN (es)", "")])
 def test_codes_become_links_in_the_page_language(renderer, lang, title, prefix):
-    out = renderer().render_page("Voir [A1].", PageRef(lang, "initiative/index.md", "x.md"))
-    assert f'<a href="{prefix}../objectives/a1/" title="{title}">A1</a>' in out
-    assert out.startswith("Voir <span class=\"fpm-codes\">&#91;")
+    out = renderer().link_codes("<p>Voir [A1].</p>", PageRef(lang, "initiative/index.md", "x.md"))
+    assert f'<a class="fpm-code" href="{prefix}../objectives/a1/" title="{title}">A1</a>' in out
+    assert out.startswith('<p>Voir &#91;<a class="fpm-code"')
+
+
+def test_codes_in_html_code_links_and_attributes_stay_as_written(renderer):
+    html = '<p><code>[A1]</code> <a href="x">[A1]</a> <img alt="[A1]"> <pre>[B1]</pre> [A2-B1]</p>'
+    out = renderer().link_codes(html, PageRef("en", "index.md", "x.md"))
+    assert out.startswith('<p><code>[A1]</code> <a href="x">[A1]</a> <img alt="[A1]"> <pre>[B1]</pre> &#91;<a')
+    assert '>A2</a>-<a class="fpm-code" href="objectives/b1/" title="Investment plans">B1</a>&#93;</p>' in out
 
 
 def test_facilities_table_links_ids_and_objectives_in_language(renderer):
@@ -87,7 +94,7 @@ def test_values_from_front_matter_are_escaped(renderer):
     r = renderer({"docs/en/objectives/a1.md": f"---\ncode: A1\ntitle: '{evil}'\n---\n",
                   "docs/fr/facilities/cf-iv.md": f"---\nid: CF.IV\nkind: core\ntitle: '{evil}'\nobjectives: [A1, B1]\n---\n"})
     page = PageRef("en", "index.md", "x.md")
-    for html in (r.facilities(page), r.objective_summary(page, "A1"), r.render_page("[A1]", page),
+    for html in (r.facilities(page), r.objective_summary(page, "A1"), r.link_codes("<p>[A1]</p>", page),
                  r.objectives_by_axis(page)):
         assert "<script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -52,11 +52,20 @@ def find(markdown: str) -> Iterator[tuple[int, list[str]]]:
         line += text.count("\n")
 
 
-def replace(markdown: str, render: Callable[[list[str]], str]) -> str:
-    """Replace each bracketed group in prose by render(codes)."""
-    out = []
-    for is_prose, text in segments(markdown):
-        if is_prose:
-            text = BRACKETS.sub(lambda m: render(_CODE.findall(m.group("codes"))), text)
-        out.append(text)
+# In HTML: text outside tags, and outside code, preformatted text, links and scripts.
+_HTML_SKIP = re.compile(r"<(pre|code|a|script|style|textarea)\b.*?</\1>|<!--.*?-->|<[^>]+>", re.S | re.I)
+
+
+def replace_in_html(html: str, render: Callable[[list[str]], str]) -> str:
+    """Replace each bracketed group in the text of rendered HTML by render(codes).
+
+    Done on HTML rather than Markdown so Python-Markdown never has to parse the generated links."""
+    if "[" not in html:
+        return html
+    out, start = [], 0
+    for match in _HTML_SKIP.finditer(html):
+        out.append(BRACKETS.sub(lambda m: render(_CODE.findall(m.group("codes"))), html[start:match.start()]))
+        out.append(match.group(0))
+        start = match.end()
+    out.append(BRACKETS.sub(lambda m: render(_CODE.findall(m.group("codes"))), html[start:]))
     return "".join(out)

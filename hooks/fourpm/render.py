@@ -162,8 +162,11 @@ class Renderer:
             facility_id = self._own_facility(page)
             if facility_id:
                 markdown = markdown.rstrip() + f"\n\n<!-- 4p1000 facility-objectives id={facility_id} -->\n"
-        markdown = codes.replace(markdown, lambda found: self.code_links(page, found))
         return PLACEHOLDER.sub(lambda m: "\n\n" + self._block(m, markdown, page, extra or {}) + "\n\n", markdown)
+
+    def link_codes(self, html: str, page: PageRef) -> str:
+        """Rendered HTML with bracketed objective codes turned into links (code and links left alone)."""
+        return codes.replace_in_html(html, lambda found: self.code_links(page, found))
 
     def _own_code(self, page: PageRef) -> str | None:
         return next((o.code for o in self.catalog.objectives.values() if o.path == page.path), None)

@@ -43,14 +43,25 @@ def fingerprint(*dirs: Path) -> tuple:
 
 
 _cache: dict[tuple[Project, str], tuple[tuple, object]] = {}
+_stamps: dict[Project, tuple] = {}
+
+
+def refresh(project: Project) -> None:
+    """Look at the sources again: called once per build (on_config), not per page."""
+    stamp = fingerprint(project.docs_dir, project.data_dir, project.templates_dir)
+    if _stamps.get(project) != stamp:
+        _stamps[project] = stamp  # a new object only on change: cached() compares identities
 
 
 def cached(project: Project, key: str, loader: Callable[[Project], T]) -> T:
     """loader(project), computed once per process and again only when a file of docs/, data/
-    or overrides/ changes (so `mkdocs serve` sees edits). Each feature keeps its data under its own key."""
-    stamp = fingerprint(project.docs_dir, project.data_dir, project.templates_dir)
+    or overrides/ changed at the last refresh (so `mkdocs serve` sees edits). Each feature keeps its
+    data under its own key."""
+    if project not in _stamps:
+        refresh(project)
+    stamp = _stamps[project]
     hit = _cache.get((project, key))
-    if hit is None or hit[0] != stamp:
+    if hit is None or hit[0] is not stamp:
         hit = _cache[(project, key)] = (stamp, loader(project))
     return hit[1]
 
