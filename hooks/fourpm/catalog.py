@@ -123,7 +123,7 @@ def load_labels(data_dir: Path, languages: tuple[str, ...]) -> dict[str, dict[st
     """UI labels from data/labels.yml; each must exist in every language."""
     path = data_dir / "labels.yml"
     try:
-        labels = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        labels = yaml.load(path.read_text(encoding="utf-8"), Loader=frontmatter.YAML_LOADER) or {}
     except FileNotFoundError:
         raise ContentError(_rel(path, data_dir), None, "file is missing") from None
     except yaml.YAMLError as err:

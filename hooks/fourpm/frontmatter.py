@@ -8,7 +8,7 @@ import yaml
 from .errors import ContentError
 
 # libyaml when available: the catalogue parses every page of every language.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -20,7 +20,7 @@ def split(text: str, file: str) -> tuple[dict, str]:
             raise ContentError(file, None, "front matter is not closed", "end it with a line '---'")
         return {}, text
     try:
-        meta = yaml.load(match.group(1), Loader=_LOADER)
+        meta = yaml.load(match.group(1), Loader=YAML_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f" at line {mark.line + 2}" if mark else ""

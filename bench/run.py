@@ -1,0 +1,216 @@
+"""The build benchmark: one run measures, on the same synthetic corpus,
+
+  (a) plain MkDocs + Material + mkdocs-static-i18n, without our hooks (sequential, as the plugin builds);
+  (b) our full build without PDFs: sequential (one process) and parallel (one process per language);
+  (c) our full build with PDFs, cold cache then warm cache;
+  (d) live preview: from saving one page to `make serve` serving the rebuilt page;
+
+at N = 100, 300 and 1000 pages per language, with medians over repeats, CPU time and peak memory.
+
+    python -m bench.run [--sizes 100,300,1000] [--repeats 3] [--output bench/RESULTS.md]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from bench.corpus import make_project
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mib: float
+
+
+def measure(cmd: list[str], cwd: Path, env: dict) -> Run:
+    """Wall and CPU seconds and peak memory of a command and the processes it waited for."""
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=log)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{log.read().decode()[-3000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
+               max(r.rss_mib for r in runs))
+
+
+def repeat(times: int, cmd: list[str], cwd: Path, env: dict, before=None) -> Run:
+    runs = []
+    for _ in range(times):
+        if before:
+            before()
+        runs.append(measure(cmd, cwd, env))
+    return median(runs)
+
+
+def live_preview(project: Path, env: dict, edits: int) -> float:
+    """Median seconds from saving one page to the served page showing the edit."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env={**env, "FPM_LANG": "fr"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = project / "docs" / "fr" / "bench" / "s00" / "p00.md"
+    url = f"http://127.0.0.1:{port}/bench/s00/p00/"
+    try:
+        _wait(lambda: _fetch(url), 600)
+        times = []
+        for i in range(edits):
+            marker = f"Mesure-{i}-{time.time_ns()}"
+            time.sleep(1.1)  # a new modification time
+            start = time.perf_counter()
+            page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+            _wait(lambda: marker in (_fetch(url) or ""), 300)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait(predicate, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise SystemExit("live preview never showed the edit")
+
+
+def bench_size(n: int, repeats: int, work: Path) -> dict:
+    project = make_project(work / f"corpus-{n}", n)
+    out = work / f"site-{n}"
+    cache = work / f"pdf-cache-{n}"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FPM_PDF_CACHE": str(cache)}
+    no_pdf, with_pdf = {**env, "FPM_PDF": "0"}, {**env, "FPM_PDF": "1"}
+    ours = [PY, "-m", "tools.build", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(out), "--no-strict"]
+    plain = [PY, "-m", "mkdocs", "build", "-q", "--no-strict", "-f", str(project / "mkdocs-plain.yml"), "-d", str(out)]
+    print(f"N={n}: corpus ready in {project}", flush=True)
+    result = {"n": n, "pages": 3 * len(list((project / "docs" / "fr").rglob("*.md")))}
+    result["a"] = repeat(repeats, plain, project, no_pdf)
+    result["b_seq"] = repeat(repeats, ours + ["--sequential"], ROOT, no_pdf)
+    result["b"] = repeat(repeats, ours, ROOT, no_pdf)
+    shutil.rmtree(cache, ignore_errors=True)
+    result["c_cold"] = measure(ours, ROOT, with_pdf)
+    result["c_warm"] = repeat(max(1, repeats - 1), ours, ROOT, with_pdf)
+    result["d"] = live_preview(project, no_pdf, max(3, repeats))
+    print(f"N={n}: " + ", ".join(f"{k}={v.wall:.2f}s" for k, v in result.items() if isinstance(v, Run))
+          + f", d={result['d']:.2f}s", flush=True)
+    return result
+
+
+def table(results: list[dict]) -> str:
+    head = ("| N/lang | pages | (a) plain s | (a) CPU s | (b) seq s | (b) par s | (b) CPU s | (c) cold s | (c) warm s "
+            "| (d) preview s | ms/page (b) | peak MiB |\n|" + "---|" * 12)
+    rows = []
+    for r in results:
+        rows.append(f"| {r['n']} | {r['pages']} | {r['a'].wall:.2f} | {r['a'].cpu:.2f} | {r['b_seq'].wall:.2f} | "
+                    f"{r['b'].wall:.2f} | {r['b'].cpu:.2f} | {r['c_cold'].wall:.2f} | {r['c_warm'].wall:.2f} | "
+                    f"{r['d']:.2f} | {1000 * r['b'].wall / r['pages']:.1f} | "
+                    f"{max(r[k].rss_mib for k in ('b', 'b_seq', 'c_cold', 'c_warm')):.0f} |")
+    return "\n".join([head] + rows)
+
+
+def targets(results: list[dict]) -> list[tuple[str, str, bool]]:
+    by_n = {r["n"]: r for r in results}
+    checks = []
+    if 300 in by_n:
+        r = by_n[300]
+        checks.append(("(b) CPU ≤ 1.10 × (a) CPU at N=300", f"{r['b'].cpu / r['a'].cpu:.2f}", r['b'].cpu / r['a'].cpu <= 1.10))
+        checks.append(("(d) ≤ 0.2 × (b) full three-language build at N=300", f"{r['d'] / r['b'].wall:.2f}",
+                       r['d'] / r['b'].wall <= 0.2))
+    for r in results:
+        ratio = r["b"].wall / r["b_seq"].wall
+        checks.append((f"parallel ≤ 0.70 × sequential wall at N={r['n']}", f"{ratio:.2f}", ratio <= 0.70))
+    if 100 in by_n and 1000 in by_n:
+        small, big = by_n[100], by_n[1000]
+        growth = (big["b"].cpu / big["pages"]) / (small["b"].cpu / small["pages"])
+        checks.append(("CPU per page at N=1000 ≤ 1.2 × at N=100", f"{growth:.2f}", growth <= 1.2))
+        peak = max(big[k].rss_mib for k in ("b", "b_seq"))
+        checks.append(("peak memory at N=1000 < 512 MiB", f"{peak:.0f} MiB", peak < 512))
+    for r in results:
+        cold, warm = r["c_cold"].wall - r["b"].wall, r["c_warm"].wall - r["b"].wall
+        share = max(warm, 0.0) / cold if cold > 0 else float("nan")
+        checks.append((f"warm PDF stage ≤ 5 % of cold at N={r['n']}", f"{100 * share:.1f} % ({max(warm, 0):.2f} s of {cold:.2f} s)",
+                       share <= 0.05))
+    return checks
+
+
+def report(results: list[dict], started: float) -> str:
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in
+                         ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "weasyprint", "Markdown"))
+    lines = [
+        "# Build benchmark", "",
+        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by `python -m bench.run` in "
+        f"{time.monotonic() - started:.0f} s, on {platform.node()}: {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}, {platform.platform()}.",
+        f"Versions: {versions}.", "",
+        "Corpus: the real site plus N generated pages per language (about 600 words each: headings, a "
+        "table, lists, an admonition, internal links, objective codes in brackets; sections of 25 pages "
+        "in the navigation). Times are medians of the repeats; CPU is user + system time of the build "
+        "and its worker processes; peak memory is the largest resident set of one process.", "",
+        table(results), "",
+        "(b) seq: our build, the languages one after the other in one process (as mkdocs-static-i18n "
+        "does); (b) par: our build as `make site` runs it, one process per language, without PDFs; "
+        "(c) with PDFs (cold: empty PDF cache; warm: nothing changed); (d) live preview of one "
+        "language as `make serve` runs it.", "",
+        "## Targets", "",
+        "| target | measured | met |", "|---|---|---|",
+    ]
+    lines += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in targets(results)]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,300,1000")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats at N < 1000 (1 at N >= 1000)")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    started = time.monotonic()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="fpm-bench-") as work:
+        for n in (int(size) for size in args.sizes.split(",")):
+            results.append(bench_size(n, args.repeats if n < 1000 else 1, Path(work)))
+    text = report(results, started)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
