@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
+NODE_READY := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test clean
+.PHONY: site serve test bench clean
 
 $(READY): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,16 +14,26 @@ $(READY): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-site: $(READY)
+# Front-end packages pinned in package-lock.json (Leaflet and world-atlas for the partners map, which
+# the build copies into the site; test tools). The build stops with "run npm ci" if they are missing.
+$(NODE_READY): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+site: $(READY) $(NODE_READY)
 	$(PY) -m tools.build
 
 # Live preview of one language (lang=fr by default; lang=en, lang=es, or lang=all for every language),
 # rebuilding only the page that changed; PDFs are not rendered.
-serve: $(READY)
+serve: $(READY) $(NODE_READY)
 	$(if $(filter all,$(lang)),,FPM_LANG=$(or $(lang),fr)) $(VENV)/bin/mkdocs serve --dirty --livereload
 
-test: $(READY)
+test: $(READY) $(NODE_READY)
 	$(PY) -m pytest
+
+# The build benchmark (bench/run.py): about 15 minutes on 2 cores; writes bench/RESULTS.md.
+bench: $(READY) $(NODE_READY)
+	$(PY) -m bench.run
 
 clean:
 	rm -rf site .site.build-* .pytest_cache

@@ -82,8 +82,9 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
     try:
         jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]
-        # fork: workers start with the modules already imported (MkDocs, Material, our hooks).
-        with multiprocessing.get_context("fork").Pool(min(len(jobs), os.cpu_count() or 1)) as pool:
+        # One process per language, even on fewer cores: three equal jobs on two cores finish in 1.5
+        # units of time, not 2. fork: workers start with MkDocs, Material and our hooks imported.
+        with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
             results = pool.map(_worker, jobs)
         errors = [value for status, value in results if status == "error"]
         if errors:
