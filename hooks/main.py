@@ -44,7 +44,8 @@ def _page_ref(page, config) -> PageRef:
     lang = config.theme["language"]
     file_lang = getattr(page.file, "locale", lang)  # the French file, when a translation is missing
     path = page.file.src_uri.split("/", 1)[1] if page.file.src_uri.startswith(f"{file_lang}/") else page.file.src_uri
-    return PageRef(lang, path, f"docs/{file_lang}/{path}")
+    source, body = page.file.content_string, page.markdown or ""
+    return PageRef(lang, path, f"docs/{file_lang}/{path}", max(0, source.count("\n") - body.count("\n")))
 
 
 # Replace placeholders with generated blocks.

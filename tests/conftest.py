@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from quality.fixtures import browser, langs, served, site_config  # noqa: E402,F401 - the quality gates' fixtures
 
 MINI_CONFIG = """\
 site_name: Mini
@@ -29,9 +32,9 @@ plugins:
         - {locale: fr, name: Français, default: true, build: true}
         - {locale: en, name: English, build: true}
         - {locale: es, name: Español, build: true}
-hooks:
-  - hooks/main.py
 """
+# The mini site runs every hook of the real site, as listed in mkdocs.yml.
+MINI_CONFIG += re.search(r"^hooks:\n(?:  - .*\n)+", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(0)
 
 # A valid small site: two facilities carrying three objectives, pages in three languages.
 MINI_FILES = {
@@ -74,6 +77,7 @@ def mini_site(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "hooks", tmp_path / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")  # front-end packages (npm ci)
     (tmp_path / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
     return write_tree(tmp_path, MINI_FILES)
 

@@ -47,6 +47,8 @@ def test_missing_translation_falls_back_to_french_with_links_in_reader_language(
     ({"docs/fr/facilities/gf-1.md": "---\nid: GF.1\nkind: global\ntitle: S\nobjectives: [A2, B2]\n---\n"},
      "docs/fr/facilities/gf-1.md, field 'objectives': \"B2\" is not an objective (did you mean B1?)"),
     ({"docs/en/index.md": "x\n\n<!-- 4p1000 facilites -->\n"}, "docs/en/index.md, line 3: \"facilites\" is not a generated block"),
+    ({"docs/es/index.md": "---\ntitle: Inicio\n---\n\nx\n\n<!-- 4p1000 facilities kind=cor -->\n"},
+     "docs/es/index.md, line 7: kind=\"cor\" is not a facility kind"),
 ])
 def test_bad_input_stops_the_build_with_one_clear_line_and_no_traceback(mini_site, changes, message):
     write_tree(mini_site, changes)

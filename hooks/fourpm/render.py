@@ -57,6 +57,7 @@ class PageRef:
     lang: str
     path: str  # relative to the language folder
     file: str  # the source file, for error messages
+    offset: int = 0  # lines of front matter above the Markdown body, so errors give the file's line
 
     @property
     def is_objective(self) -> bool:
@@ -70,8 +71,9 @@ class PageRef:
 class Renderer:
     """Renders generated blocks for one catalogue."""
 
-    def __init__(self, catalog: Catalog, templates_dir: Path):
+    def __init__(self, catalog: Catalog, templates_dir: Path, root: Path | None = None):
         self.catalog = catalog
+        self.root = root or templates_dir.parent.parent  # the project folder (docs/, data/, overrides/)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.macros = self.env.get_template("blocks.html").module
@@ -176,7 +178,7 @@ class Renderer:
 
     def _block(self, match: re.Match, markdown: str, page: PageRef, extra: dict) -> str:
         name = match.group("name")
-        line = f"line {markdown.count(chr(10), 0, match.start()) + 1}"
+        line = f"line {markdown.count(chr(10), 0, match.start()) + 1 + page.offset}"
         names = BLOCKS + tuple(EXTRA_BLOCKS)
         if name not in names:
             raise ContentError(page.file, line, f'"{name}" is not a generated block',

@@ -68,7 +68,7 @@ def cached(project: Project, key: str, loader: Callable[[Project], T]) -> T:
 
 def _load_core(project: Project) -> tuple[Catalog, Renderer]:
     catalog = load_catalog(project.docs_dir, project.data_dir, project.languages)
-    return catalog, Renderer(catalog, project.templates_dir)
+    return catalog, Renderer(catalog, project.templates_dir, project.root)
 
 
 def load(project: Project) -> tuple[Catalog, Renderer]:
