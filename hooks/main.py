@@ -51,8 +51,11 @@ def _page_ref(page, config) -> PageRef:
 # Replace placeholders with generated blocks.
 def on_page_markdown(markdown, page, config, files):
     _catalog, renderer = _load(config)
+    ref = _page_ref(page, config)
+    if title := renderer.title(ref):
+        page.meta["title"] = title
     try:
-        return renderer.render_page(markdown, _page_ref(page, config), config.extra)
+        return renderer.render_page(markdown, ref, config.extra)
     except ContentError as error:
         raise PluginError(str(error)) from None
 

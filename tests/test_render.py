@@ -111,3 +111,10 @@ def test_placeholder_errors(renderer, markdown, words):
         renderer().render_page(markdown, PageRef("fr", "index.md", "docs/fr/index.md"))
     assert str(caught.value).startswith("docs/fr/index.md, line ")
     assert words in str(caught.value)
+
+
+def test_objective_and_facility_pages_are_titled_with_their_code(renderer):
+    r = renderer()
+    assert r.title(PageRef("en", "objectives/a1.md", "x.md")) == "A1 · NDCs"
+    assert r.title(PageRef("es", "facilities/cf-iv.md", "x.md")) == "CF.IV · Programas"
+    assert r.title(PageRef("fr", "index.md", "x.md")) is None

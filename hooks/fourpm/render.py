@@ -170,6 +170,15 @@ class Renderer:
         """Rendered HTML with bracketed objective codes turned into links (code and links left alone)."""
         return codes.replace_in_html(html, lambda found: self.code_links(page, found))
 
+    def title(self, page: PageRef) -> str | None:
+        """Objective and facility pages are titled with their code ("C4 · Marque & certification"), in
+        the heading, the navigation and search; other pages keep their own title (None)."""
+        own = self._own_code(page)
+        item = self.catalog.objectives.get(own) if own else self.catalog.facilities.get(self._own_facility(page))
+        if item is None:
+            return None
+        return f"{own or item.id} · {self.catalog.title(item, page.lang)}"
+
     def _own_code(self, page: PageRef) -> str | None:
         return next((o.code for o in self.catalog.objectives.values() if o.path == page.path), None)
 
