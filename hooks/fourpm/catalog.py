@@ -128,6 +128,8 @@ def load_labels(data_dir: Path, languages: tuple[str, ...]) -> dict[str, dict[st
         raise ContentError(_rel(path, data_dir), None, "file is missing") from None
     except yaml.YAMLError as err:
         raise ContentError(_rel(path, data_dir), None, f"not valid YAML: {err}") from None
+    if not isinstance(labels, dict):
+        raise ContentError(_rel(path, data_dir), None, "must be a mapping of label keys", "write 'key: {fr: ..., en: ..., es: ...}'")
     for key, forms in labels.items():
         for lang in languages:
             if not isinstance(forms, dict) or not isinstance(forms.get(lang), str):
