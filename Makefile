@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 NODE_READY := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test bench clean
+.PHONY: site serve test test-quality bench clean translations check-translations newsletter
 
 $(READY): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,12 +24,29 @@ site: $(READY) $(NODE_READY)
 	$(PY) -m tools.build
 
 # Live preview of one language (lang=fr by default; lang=en, lang=es, or lang=all for every language),
-# rebuilding only the page that changed; PDFs are not rendered.
+# rebuilding only the page that changed; PDFs are not rendered (FPM_PDF=1 make serve renders them).
 serve: $(READY) $(NODE_READY)
 	$(if $(filter all,$(lang)),,FPM_LANG=$(or $(lang),fr)) $(VENV)/bin/mkdocs serve --dirty --livereload
 
 test: $(READY) $(NODE_READY)
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not quality"
+
+# The quality gates that take minutes: every page in Chromium, the Nu Html Checker, axe-core (Debian's
+# chromium and a Java runtime: system-packages.txt). .ci/run runs them after `make test`.
+test-quality: $(READY) $(NODE_READY)
+	$(PY) -m pytest -m quality
+
+# Translation status: counts per section and language, pages to do, glossary and consistency problems.
+# check-translations fails when anything is missing or outdated, or a problem is found.
+translations: $(READY)
+	$(PY) -m tools.translations status
+
+check-translations: $(READY)
+	$(PY) -m tools.translations check
+
+# Scaffold the next newsletter issue in fr, en and es (date=YYYY-MM-DD to set its date; today by default).
+newsletter: $(READY)
+	$(PY) -m tools.newsletter $(if $(date),--date $(date))
 
 # The build benchmark (bench/run.py): about 15 minutes on 2 cores; writes bench/RESULTS.md.
 bench: $(READY) $(NODE_READY)

@@ -1,0 +1,347 @@
+"""The glossary (data/glossary.yml): terms in every language, protected names, forbidden variants.
+
+Pure functions: load and validate the glossary, check a page's text against it, mark the first use of
+each term in a page's HTML with its definition (an <abbr> tooltip), and render the glossary page.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from markupsafe import Markup
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+from . import codes
+from .errors import ContentError
+from .schema import validate
+
+FILE = "data/glossary.yml"
+ALL = "all"  # forbidden variants for every language
+
+
+class TermSchema(Config):
+    id = c.Type(str)
+    term = c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str))))
+    protected = c.Optional(c.ListOfItems(c.Type(str)))
+    definition = c.DictOfItems(c.Type(str))
+    forbidden = c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str))))
+    tooltip = c.Type(bool, default=True)
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    forms: dict[str, tuple[str, ...]]  # language -> forms, the preferred first
+    definitions: dict[str, str]
+    protected: bool  # the same name in every language, never translated
+    forbidden: dict[str, tuple[str, ...]]  # language or "all" -> variants
+    tooltip: bool = True
+
+    def forbidden_in(self, lang: str) -> tuple[str, ...]:
+        return self.forbidden.get(lang, ()) + self.forbidden.get(ALL, ())
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: the checks below are cached per glossary
+class Glossary:
+    languages: tuple[str, ...]
+    terms: tuple[Term, ...]
+
+    @property
+    def protected(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.protected)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem in a page: what `check` lists, the build warns about and the status page shows."""
+    file: str  # docs/<lang>/<path>
+    line: int | None
+    kind: str  # forbidden | protected | missing | extra | orphan
+    subject: str  # the words or values in question, as written
+    message: str  # for the team (English, like build errors)
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+# -- loading --------------------------------------------------------------------------------------
+def load_glossary(data_dir: Path, languages: tuple[str, ...]) -> Glossary:
+    """data/glossary.yml, validated; a missing file is an empty glossary."""
+    path = Path(data_dir) / "glossary.yml"
+    if not path.exists():
+        return Glossary(languages, ())
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ContentError(FILE, None, f"not valid YAML{where}: {getattr(err, 'problem', None) or err}",
+                           "check the quotes and the indentation") from None
+    items = raw.get("terms") if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        raise ContentError(FILE, "terms", "must be a list of terms", "start the file with 'terms:' and '- id: ...' items")
+    terms, seen = [], set()
+    for index, item in enumerate(items):
+        term = _term(item, index, languages)
+        if term.id in seen:
+            raise ContentError(FILE, f"terms[{index}].id", f'"{term.id}" is already the id of another term')
+        seen.add(term.id)
+        terms.append(term)
+    return Glossary(languages, tuple(terms))
+
+
+def _term(item, index: int, languages: tuple[str, ...]) -> Term:
+    where = f"terms[{index}]"
+    if not isinstance(item, dict):
+        raise ContentError(FILE, where, "must be a mapping with id, term or protected, and definition")
+    where = f"terms[{index}] ({item.get('id')})" if isinstance(item.get("id"), str) else where
+    try:
+        config = validate(TermSchema, item, FILE)
+    except ContentError as error:
+        raise ContentError(FILE, f"{where}.{error.field}", error.problem, error.hint) from None
+    unknown = sorted(set(item) - set(config._schema_keys))
+    if unknown:
+        raise ContentError(FILE, f"{where}.{unknown[0]}", "is not a field of a term",
+                           "use id, term or protected, definition, forbidden, tooltip")
+    if (config.term is None) == (config.protected is None):
+        raise ContentError(FILE, where, "needs either 'term' (its forms per language) or 'protected' (a name never translated)")
+    if config.protected is not None:
+        names = tuple(n.strip() for n in config.protected if n.strip())
+        if not names:
+            raise ContentError(FILE, f"{where}.protected", "is empty", "write the name as it appears in every language")
+        forms = {lang: names for lang in languages}
+    else:
+        forms = {}
+        for lang in languages:
+            values = tuple(f.strip() for f in config.term.get(lang) or () if f.strip())
+            if not values:
+                raise ContentError(FILE, f"{where}.term.{lang}", "is missing", "write the term's forms in this language")
+            forms[lang] = values
+        _only_languages(config.term, f"{where}.term", languages)
+    for lang in languages:
+        if not (config.definition.get(lang) or "").strip():
+            raise ContentError(FILE, f"{where}.definition.{lang}", "is missing", "write the definition in this language")
+    _only_languages(config.definition, f"{where}.definition", languages)
+    forbidden = {key: tuple(v.strip() for v in values if v.strip()) for key, values in (config.forbidden or {}).items()}
+    _only_languages(forbidden, f"{where}.forbidden", languages + (ALL,))
+    return Term(config.id.strip(), forms, {lang: config.definition[lang].strip() for lang in languages},
+                config.protected is not None, forbidden, config.tooltip)
+
+
+def _only_languages(mapping: dict, where: str, allowed: tuple[str, ...]) -> None:
+    for key in mapping:
+        if key not in allowed:
+            raise ContentError(FILE, f"{where}.{key}", "is not a language of the site", f"use {', '.join(allowed)}")
+
+
+# -- the text of a page that is prose ----------------------------------------------------------
+_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_ATTR_LIST = re.compile(r"\{:?\s*[#.][^}\n]*\}")
+_META_TEXT = ("title", "description")
+
+
+@functools.lru_cache(maxsize=2048)
+def prose(text: str, link_targets: bool = False) -> str:
+    """The page as readers read it: front matter reduced to its title and description, code, comments
+    (placeholders), link targets (unless link_targets) and attribute lists blanked. Line numbers are
+    kept (same newlines)."""
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for end in range(1, len(lines)):
+            if lines[end].strip() in ("---", "..."):
+                for i in range(end + 1):
+                    key = lines[i].split(":", 1)[0].strip()
+                    if i == 0 or i == end or key not in _META_TEXT:
+                        lines[i] = ""
+                    else:
+                        lines[i] = lines[i].split(":", 1)[1]
+                break
+    out = []
+    for is_prose, part in codes.segments("\n".join(lines)):
+        out.append(part if is_prose else re.sub(r"[^\n]", " ", part))
+    text = "".join(out)
+    if not link_targets:
+        text = _LINK_TARGET.sub(lambda m: "]" + " " * (len(m.group(0)) - 1), text)
+    return _ATTR_LIST.sub(lambda m: " " * len(m.group(0)), text)
+
+
+class Lines:
+    """Line numbers of positions in a text (1 for the first line)."""
+
+    def __init__(self, text: str):
+        self.starts = [m.start() for m in re.finditer("\n", text)]
+
+    def __call__(self, index: int) -> int:
+        return bisect.bisect_left(self.starts, index) + 1
+
+
+# -- checks ---------------------------------------------------------------------------------------
+_QUOTES = "\"'“”«»‘’„"
+
+
+@functools.lru_cache(maxsize=1024)
+def phrase_pattern(phrase: str) -> re.Pattern:
+    """A phrase whatever its case, quotes and spacing: "4 per 1000 Initiative" also finds
+    'the "4 per 1000" Initiative'."""
+    words = [re.escape(w) for w in phrase.strip(_QUOTES + " ").split()]
+    sep = rf"[\s{_QUOTES}]+"
+    return re.compile(r"(?<!\w)" + sep.join(words) + r"(?!\w)", re.I)
+
+
+def count(pattern: re.Pattern, text: str) -> int:
+    return len(pattern.findall(text))
+
+
+@functools.lru_cache(maxsize=256)
+def name_pattern(name: str) -> re.Pattern:
+    """A protected name exactly as written (its case too), whatever the spacing."""
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in name.split()) + r"(?!\w)")
+
+
+@functools.lru_cache(maxsize=16)
+def _forbidden(glossary: Glossary, lang: str) -> tuple[re.Pattern | None, list[str]]:
+    """One pattern for every forbidden variant of lang (group i: the preferred form of the i-th)."""
+    preferred, parts = [], []
+    for term in glossary.terms:
+        for variant in term.forbidden_in(lang):
+            preferred.append(term.forms[lang][0])
+            parts.append(f"({phrase_pattern(variant).pattern})")
+    return (re.compile("|".join(parts), re.I) if parts else None), preferred
+
+
+@functools.lru_cache(maxsize=4096)
+def check_forbidden(glossary: Glossary, lang: str, text: str, file: str) -> tuple[Finding, ...]:
+    """Forbidden variants written in a page (text: the whole file)."""
+    pattern, preferred = _forbidden(glossary, lang)
+    if pattern is None:
+        return ()
+    body = prose(text)
+    line = Lines(body)
+    found = []
+    for match in pattern.finditer(body):
+        written = " ".join(re.sub(f"[{_QUOTES}]", " ", match.group(0)).split())
+        found.append(Finding(file, line(match.start()), "forbidden", written,
+                             f'"{written}" is a forbidden variant (the glossary writes "{preferred[match.lastindex - 1]}")'))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def check_protected(glossary: Glossary, source_text: str, text: str, file: str, source_file: str) -> tuple[Finding, ...]:
+    """Protected names that a translation writes less than half as often as its French source: translated
+    (a translator may say "it" for a name written twice, not replace most of its uses)."""
+    source_body, body = prose(source_text), prose(text)
+    found = []
+    for term in glossary.protected:
+        for name in term.forms[glossary.languages[0]]:
+            pattern = name_pattern(name)
+            expected, written = count(pattern, source_body), count(pattern, body)
+            if written * 2 < expected:
+                found.append(Finding(file, None, "protected", name,
+                                     f'"{name}" is written {written} time(s) here but {expected} in {source_file}: '
+                                     "a protected name was translated or left out (write it as is)"))
+    return tuple(found)
+
+
+# -- tooltips: the first use of each term in a page's HTML ----------------------------------------
+_TOKENS = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+_TAG = re.compile(r"<\s*(/)?\s*([a-zA-Z][\w:-]*)([^>]*?)(/)?\s*>", re.S)
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Where a tooltip would be wrong or useless: links, code, headings, existing abbreviations, generated blocks.
+_SKIP = {"a", "abbr", "code", "pre", "kbd", "samp", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6",
+         "button", "label", "select", "option", "textarea", "svg", "math", "title", "dt", "figcaption"}
+_SKIP_CLASS = re.compile(r"""class\s*=\s*["'][^"']*\b(?:fpm-block|fpm-glossary|fpm-translation-banner)\b""")
+
+
+def _pieces(html: str) -> Iterator[tuple[bool, str]]:
+    """(is_text, piece) for each text run and tag of html, in order."""
+    start = 0
+    for match in _TOKENS.finditer(html):
+        if match.start() > start:
+            yield True, html[start:match.start()]
+        yield False, match.group(0)
+        start = match.end()
+    if start < len(html):
+        yield True, html[start:]
+
+
+def term_matcher(glossary: Glossary, lang: str) -> tuple[re.Pattern | None, dict[str, Term]]:
+    """One pattern for every form of every term with a tooltip (longest first), and form -> term."""
+    by_form: dict[str, Term] = {}
+    for term in glossary.terms:
+        if term.tooltip:
+            for form in term.forms[lang]:
+                by_form.setdefault(form.casefold(), term)
+    if not by_form:
+        return None, by_form
+    forms = sorted(by_form, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in f.split()) for f in forms)
+    # A plural "s" is part of the use (NDCs, Alliances); case-insensitive but acronyms stay acronyms.
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:s|es)?(?![\w-])", re.I), by_form
+
+
+def annotate(html: str, glossary: Glossary, lang: str, render: Callable[[Markup, str], str]) -> str:
+    """The page's HTML with the first use of each glossary term wrapped by render(text, definition)."""
+    pattern, by_form = term_matcher(glossary, lang)
+    if pattern is None:
+        return html
+    used: set[str] = set()
+    stack: list[tuple[str, bool]] = []  # open elements, and whether each one starts a skipped region
+    skipping = 0
+    out = []
+    for is_text, piece in _pieces(html):
+        if not is_text:
+            out.append(piece)
+            tag = _TAG.match(piece)
+            if not tag or piece.startswith("<!"):
+                continue
+            closing, name, attrs, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3), tag.group(4)
+            if closing:
+                while stack:
+                    open_name, skips = stack.pop()
+                    skipping -= skips
+                    if open_name == name:
+                        break
+            elif name not in _VOID and not self_closing:
+                skips = name in _SKIP or bool(_SKIP_CLASS.search(attrs or ""))
+                stack.append((name, skips))
+                skipping += skips
+            continue
+        if skipping:
+            out.append(piece)
+            continue
+        out.append(pattern.sub(lambda m: _mark(m, by_form, used, lang, render), piece))
+    return "".join(out)
+
+
+def _mark(match: re.Match, by_form: dict[str, Term], used: set[str], lang: str, render) -> str:
+    written = match.group(0)
+    key = " ".join(written.split()).casefold()
+    term = by_form.get(key) or by_form.get(key[:-1]) or by_form.get(key[:-2])
+    if term is None:
+        return written
+    # An acronym matches only in capitals: "COS" and not "cos".
+    form = next(f for f in term.forms[lang] if f.casefold() in (key, key[:-1], key[:-2]))
+    if form.isupper() and not written.startswith(form):
+        return written
+    if term.id in used:
+        return written
+    used.add(term.id)
+    return str(render(Markup(written), term.definitions[lang]))
+
+
+# -- the glossary page ----------------------------------------------------------------------------
+def view(glossary: Glossary, lang: str) -> dict:
+    """What the glossary page shows in lang: terms sorted in that language, then the protected names."""
+    def entry(term: Term) -> dict:
+        return {"id": term.id, "forms": term.forms[lang], "definition": term.definitions[lang],
+                "others": [{"lang": other, "forms": term.forms[other]} for other in glossary.languages if other != lang],
+                "forbidden": term.forbidden_in(lang)}
+    terms = sorted((t for t in glossary.terms if not t.protected), key=lambda t: t.forms[lang][0].casefold())
+    return {"terms": [entry(t) for t in terms], "protected": [entry(t) for t in glossary.protected]}

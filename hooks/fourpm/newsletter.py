@@ -1,0 +1,244 @@
+"""The newsletter: one Markdown file per issue and language, read once and validated.
+
+docs/fr/newsletter/issue-<n>.md is the source of an issue's number and date; docs/en/ and docs/es/
+carry its translated title, summary and text (a number or date they restate must agree). Shared by
+the press releases (press.py): front matter read with dates kept as text, so a bad date becomes an
+error naming its field rather than a YAML crash.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.utils import get_relative_url
+
+from .dates import format_date
+from .errors import ContentError
+from .render import BlockCall, PageRef, register_block, site_url
+from .schema import validate
+from .site import Project, cached
+
+FOLDER = "newsletter"
+ISSUE_NAME = re.compile(r"^issue-(\d+)\.md$")
+SECTIONS = ("news", "success_stories", "key_figures", "practical_sheets")  # the Roadmap's sections
+
+
+# -- front matter with dates kept as text -----------------------------------------------------------
+class _TextDates(yaml.SafeLoader):
+    pass
+
+
+_TextDates.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+def read_meta(path: Path, file: str) -> dict:
+    """The front matter of a Markdown file, dates as text; {} when there is none."""
+    match = _FRONT.match(path.read_text(encoding="utf-8"))
+    if not match:
+        return {}
+    try:
+        meta = yaml.load(match.group(1), Loader=_TextDates)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        raise ContentError(file, None, f"front matter is not valid YAML{where}: {getattr(err, 'problem', None) or err}",
+                           "check the quotes and the indentation") from None
+    if not isinstance(meta, dict):
+        raise ContentError(file, None, "front matter must be a mapping of 'key: value' lines")
+    return meta
+
+
+def parse_day(value, file: str, field: str = "date") -> dt.date:
+    """A day written YYYY-MM-DD, or a ContentError naming the file and field."""
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ContentError(file, field, f'"{value}" is not a date', "write YYYY-MM-DD, e.g. 2022-11-16") from None
+
+
+def source_files(docs_dir: Path, lang: str, folder: str) -> list[tuple[str, Path, str]]:
+    """(path relative to the language folder, file, file name for messages) of folder/*.md but index.md."""
+    root = Path(docs_dir) / lang
+    return [(p.relative_to(root).as_posix(), p, f"docs/{lang}/{p.relative_to(root).as_posix()}")
+            for p in sorted((root / folder).glob("*.md")) if p.name != "index.md"]
+
+
+# -- issues ----------------------------------------------------------------------------------------
+class IssueMeta(Config):
+    """Front matter of an issue in the source language."""
+    number = c.Type(int)
+    date = c.Type((str, int))
+    title = c.Type(str)
+    summary = c.Type(str)
+    pdf = c.Optional(c.Type(str))
+
+
+class IssueTranslationMeta(Config):
+    """Front matter of a translated issue: the text; number and date only if they agree."""
+    number = c.Optional(c.Type(int))
+    date = c.Optional(c.Type((str, int)))
+    title = c.Type(str)
+    summary = c.Type(str)
+    pdf = c.Optional(c.Type(str))
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    date: dt.date
+    path: str  # relative to the language folder: newsletter/issue-1.md
+    source: str  # the source language
+    titles: dict[str, str]
+    summaries: dict[str, str]
+
+    @property
+    def slug(self) -> str:
+        return f"issue-{self.number}"
+
+    @property
+    def pdf(self) -> str:
+        return f"newsletter-{self.number}"
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles[self.source]
+
+    def summary(self, lang: str) -> str:
+        return self.summaries.get(lang) or self.summaries[self.source]
+
+
+def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:
+    """Every issue, by number; or a ContentError naming the file and field."""
+    source = languages[0]
+    found: dict[int, tuple[str, dt.date, str, dict, dict]] = {}
+    by_path: dict[str, int] = {}
+    for rel, path, file in source_files(docs_dir, source, FOLDER):
+        meta = validate(IssueMeta, read_meta(path, file), file)
+        day = parse_day(meta.date, file)
+        if meta.number < 1:
+            raise ContentError(file, "number", f"{meta.number} is not an issue number", "number issues 1, 2, 3...")
+        if meta.number in found:
+            raise ContentError(file, "number", f"{meta.number} is already the number of {found[meta.number][2]}",
+                               "give each issue its own number")
+        if Path(rel).name != f"issue-{meta.number}.md":
+            raise ContentError(file, "number", f"{meta.number} does not match the file name",
+                               f"rename the file to issue-{meta.number}.md or fix the number")
+        if meta.pdf is not None and meta.pdf != f"newsletter-{meta.number}":
+            raise ContentError(file, "pdf", f'"{meta.pdf}" is not the PDF of issue {meta.number}',
+                               f"write 'pdf: newsletter-{meta.number}'")
+        found[meta.number] = (rel, day, file, {source: meta.title.strip()}, {source: meta.summary.strip()})
+        by_path[rel] = meta.number
+
+    for lang in languages[1:]:
+        for rel, path, file in source_files(docs_dir, lang, FOLDER):
+            if rel not in by_path:
+                raise ContentError(file, None, "has no French source page", f"create {source}/{rel} first")
+            number = by_path[rel]
+            _rel, day, _file, titles, summaries = found[number]
+            meta = validate(IssueTranslationMeta, read_meta(path, file), file)
+            if meta.number is not None and meta.number != number:
+                raise ContentError(file, "number", f"{meta.number} contradicts the French page",
+                                   f"the number of {source}/{rel} is {number}")
+            if meta.date is not None and parse_day(meta.date, file) != day:
+                raise ContentError(file, "date", f'"{meta.date}" contradicts the French page',
+                                   f"the date of {source}/{rel} is {day.isoformat()}")
+            if meta.pdf is not None and meta.pdf != f"newsletter-{number}":
+                raise ContentError(file, "pdf", f'"{meta.pdf}" is not the PDF of issue {number}',
+                                   f"write 'pdf: newsletter-{number}'")
+            titles[lang], summaries[lang] = meta.title.strip(), meta.summary.strip()
+
+    return [Issue(n, day, rel, source, titles, summaries)
+            for n, (rel, day, _file, titles, summaries) in sorted(found.items())]
+
+
+def newest_first(issues: list[Issue]) -> list[Issue]:
+    return sorted(issues, key=lambda i: (i.date, i.number), reverse=True)
+
+
+def issue_at(issues: list[Issue], path: str) -> Issue | None:
+    return next((i for i in issues if i.path == path), None)
+
+
+# -- where the outputs of an issue live (relative to the language's folder of the site) --------------
+def email_name(issue: Issue, kind: str = "html") -> str:
+    """newsletter/issue-1/email.html (or email.txt), beside the issue's page."""
+    return f"{FOLDER}/{issue.slug}/email.{kind}"
+
+
+def feed_name(kind: str) -> str:
+    return f"{FOLDER}/{kind}.xml"  # rss or atom
+
+
+# -- next issue (make newsletter) -------------------------------------------------------------------
+def next_issue(issues: list[Issue], day: dt.date, languages: tuple[str, ...],
+               texts: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The files of the next issue, {path relative to docs/: text}: number and date in the source
+    language only, the sections the Roadmap names. texts: the draft's words, by key and language."""
+    number = max((i.number for i in issues), default=0) + 1
+    files = {}
+    for lang in languages:
+        head = [f"number: {number}", f"date: {day.isoformat()}"] if lang == languages[0] else []
+        head += [f"title: {json.dumps(texts['title'][lang].format(number=number), ensure_ascii=False)}",
+                 f"summary: {json.dumps(texts['summary'][lang], ensure_ascii=False)}", f"pdf: newsletter-{number}"]
+        body = "".join(f"## {texts[key][lang]}\n\n{texts['text'][lang]}\n\n" for key in SECTIONS)
+        files[f"{lang}/{FOLDER}/issue-{number}.md"] = "---\n" + "\n".join(head) + "\n---\n\n<!-- 4p1000 pdf-link -->\n\n" + body
+    return files
+
+
+# -- generated blocks -------------------------------------------------------------------------------
+def issues(project: Project) -> list[Issue]:
+    """The project's issues, read once per process and again when a source changes."""
+    return cached(project, "newsletter", lambda p: load_issues(p.docs_dir, p.languages))
+
+
+def project_of(call: BlockCall) -> Project:
+    return Project(call.renderer.root, call.renderer.catalog.languages)
+
+
+def file_url(call: BlockCall, name: str) -> str:
+    """Relative link from the page to a file the build writes in the language's folder of the site."""
+    default = call.renderer.catalog.default_language
+    prefix = "" if call.page.lang == default else f"{call.page.lang}/"
+    return get_relative_url(prefix + name, site_url(call.page.path, call.page.lang, default) or ".")
+
+
+def _issue_view(issue: Issue, call: BlockCall) -> dict:
+    lang = call.page.lang
+    return {"number": issue.number, "date": format_date(issue.date, lang), "iso": issue.date.isoformat(),
+            "title": issue.title(lang), "summary": issue.summary(lang), "url": call.renderer.url(issue.path, call.page),
+            "email": file_url(call, email_name(issue)), "text": file_url(call, email_name(issue, "txt"))}
+
+
+def _feeds_view(call: BlockCall) -> dict:
+    return {kind: file_url(call, feed_name(kind)) for kind in ("rss", "atom")}
+
+
+def archive_block(call: BlockCall) -> str:
+    views = [_issue_view(i, call) for i in newest_first(issues(project_of(call)))]
+    return call.renderer.template("publications.html").newsletter_archive(
+        views, _feeds_view(call), call.renderer.labels(call.page.lang))
+
+
+def issue_block(call: BlockCall) -> str:
+    issue = issue_at(issues(project_of(call)), call.page.path)
+    if issue is None:
+        raise call.error("newsletter-issue is only for the pages of newsletter issues",
+                         "use it in docs/<lang>/newsletter/issue-<n>.md")
+    return call.renderer.template("publications.html").newsletter_issue(
+        _issue_view(issue, call), _feeds_view(call), call.renderer.labels(call.page.lang))
+
+
+def is_issue_page(page: PageRef) -> bool:
+    return bool(re.fullmatch(rf"{FOLDER}/issue-\d+\.md", page.path))
+
+
+register_block("newsletter-archive", archive_block)
+register_block("newsletter-issue", issue_block)

@@ -1,0 +1,118 @@
+"""A PDF worker process: renders its share of jobs with WeasyPrint into the cache.
+
+    python -m fourpm.pdf_worker REQUEST.json ANSWER.json
+
+Started by pdf_render.render_jobs, one per core. Every URL the documents ask for goes through
+SafeFetcher: only data: URIs and files under the allowed folders are read; anything else is refused
+and reported, so the build can name the page.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # WeasyPrint warns at import without HarfBuzz subset: reported below
+    try:
+        from weasyprint import CSS, HTML
+        from weasyprint.text import ffi as _ffi
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+        IMPORT_ERROR = None
+    except (ImportError, OSError) as error:  # no Pango, or WeasyPrint itself missing
+        IMPORT_ERROR = error
+        URLFetcher = object  # noqa: N816 - keeps the class below importable; main() stops first
+
+
+def is_allowed(url: str, roots: list[Path]) -> bool:
+    """Only data: URIs and local files under one of roots, after resolving '..' and symbolic links."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return True
+    if scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    path = os.path.realpath(url2pathname(unquote(parts.path)))
+    for root in roots:
+        root = os.path.realpath(root)
+        if os.path.commonpath([root, path]) == root:
+            return True
+    return False
+
+
+class SafeFetcher(URLFetcher):
+    """WeasyPrint 70's fetcher, restricted to data: URIs and files under the allowed roots."""
+
+    def __init__(self, roots: list[str]):
+        super().__init__(timeout=5, allowed_protocols=("file", "data"), allow_redirects=False)
+        self.roots = [Path(r) for r in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if not is_allowed(url, self.roots):
+            if url not in self.refused:
+                self.refused.append(url)
+            raise ValueError(f"refused: {url} is not a file of the project")
+        return super().fetch(url, headers)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file renamed into place: a killed worker leaves no truncated file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(job: dict, base_url: str, stylesheet: str, roots: list[str]) -> dict:
+    """One job: its PDF and its metadata (pages, refused URLs) written into the cache. Each document
+    gets its own fetcher and fonts (30 ms): what it renders depends on nothing but its own input."""
+    start = time.perf_counter()
+    fetcher, fonts = SafeFetcher(roots), FontConfiguration()  # without fonts, @font-face is ignored
+    css = CSS(filename=stylesheet, url_fetcher=fetcher, font_config=fonts)
+    document = HTML(string=job["html"], base_url=base_url, url_fetcher=fetcher).render(
+        stylesheets=[css], font_config=fonts)
+    # PDF/UA-1: a tagged PDF (structure tree, language, title) that screen readers can read; the
+    # identifier is a hash of the content and the dates come from the page: the same bytes every time.
+    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+    meta = {"pages": len(document.pages), "refused": fetcher.refused}
+    _write(Path(job["pdf"]), data)
+    _write(Path(job["meta"]), json.dumps(meta).encode())  # last: its presence marks a complete entry
+    return {**meta, "seconds": round(time.perf_counter() - start, 3)}
+
+
+def main(request_file: str, answer_file: str) -> int:
+    request = json.loads(Path(request_file).read_text(encoding="utf-8"))
+    if IMPORT_ERROR is not None:
+        answer = {"fatal": f"{type(IMPORT_ERROR).__name__}: {IMPORT_ERROR}".splitlines()[0]}
+    else:
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refusals are reported by the build
+        base_url = Path(request["site_dir"]).resolve().as_uri() + "/"
+        done = []
+        for job in request["jobs"]:
+            try:
+                done.append(render(job, base_url, request["stylesheet"], request["roots"]))
+            except Exception as error:  # one broken document must not stop the others
+                done.append({"error": f"{type(error).__name__}: {error}"})
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        answer = {"jobs": done, "harfbuzz_subset": _ffi.harfbuzz_subset is not None,
+                  "peak_rss_kb": usage.ru_maxrss, "cpu_seconds": usage.ru_utime + usage.ru_stime}
+    Path(answer_file).write_text(json.dumps(answer), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))

@@ -1,0 +1,166 @@
+"""Facts that a translation must keep: numbers, months of dates, times, e-mail addresses and URLs.
+
+Each language writes numbers, dates and times its own way (4 000 / 4,000 / 4000 or 4.000; 0,4 / 0.4;
+16 novembre 2022 / 16 November 2022 / 16 de noviembre de 2022; 15 h 30 / 3:30 pm / 15:30): values
+are read per language and compared as values. A number the French page writes in digits must appear in the translation (in
+digits or as a word: "7 chapitres" = "seven chapters"); a number the translation writes in digits
+must appear in the French page.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .glossary import Finding, Lines, prose
+
+# Thousands separators and the decimal mark of each language; spaces of every kind group thousands.
+_SPACES = " \u00a0\u202f\u2009"
+DECIMAL = {"fr": ",", "en": ".", "es": ","}
+GROUPS = {"fr": _SPACES + ".", "en": _SPACES + ",", "es": _SPACES + "."}
+
+MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "en": "January February March April May June July August September October November December",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+}
+# Numbers written as words count as present (not as required): one to twelve, and the round ones.
+WORDS = {
+    "fr": "_ _ deux trois quatre cinq six sept huit neuf dix onze douze",
+    "en": "_ one two three four five six seven eight nine ten eleven twelve",
+    "es": "_ _ dos tres cuatro cinco seis siete ocho nueve diez once doce",
+}
+ROUND = {"fr": {"vingt": 20, "trente": 30, "cent": 100, "mille": 1000, "vingt-quatre": 24, "vingt-huit": 28},
+         "en": {"twenty": 20, "thirty": 30, "hundred": 100, "thousand": 1000, "twenty-four": 24, "twenty-eight": 28},
+         "es": {"veinte": 20, "treinta": 30, "cien": 100, "mil": 1000, "veinticuatro": 24, "veintiocho": 28}}
+
+# Times of day: 15 h 30, 18 h, 15h30 / 3:30 pm, 6 pm / 15:30, 18:00 (and p. m.): compared as hh:mm.
+_TIMES = (
+    re.compile(r"(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?:\s?([ap])\.?\s?m\b\.?)?(?!\w)", re.I),
+    re.compile(r"(?<![\w.,:])(1[0-2]|0?[1-9])()\s?([ap])\.?\s?m\b\.?", re.I),
+    re.compile(r"(?<![\w.,:])([01]?\d|2[0-3])\s?h(?:\s?([0-5]\d))?()(?!\w)"),
+)
+_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Footnote references, ordered-list markers and Markdown/HTML entities are not numbers of the text.
+_NOISE = re.compile(r"\[\^[^\]]*\]|^[ \t]*\d+[.)][ \t]|&#?\w+;", re.M)
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # number | month | email | url
+    value: str  # comparable across languages
+    written: str  # as the page writes it
+    line: int
+    required: bool = True  # numbers in words are not required in the other language
+
+
+def _number_pattern(lang: str) -> re.Pattern:
+    groups, decimal = re.escape(GROUPS[lang]), re.escape(DECIMAL[lang])
+    # Not part of a word or a code (A6, GF.1, COP28), not an ordinal (5e, 5th, 5.ª, 1.er), not a time (9h30).
+    return re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:[{groups}]\d{{3}})+(?!\d)|\d+)(?:{decimal}(\d+))?(?!\w|\.[^\W\d_])")
+
+
+_NUMBERS = {lang: _number_pattern(lang) for lang in DECIMAL}
+_MONTHS = {lang: {m: i + 1 for i, m in enumerate(names.split())} for lang, names in MONTHS.items()}
+_MONTH_RE = {lang: re.compile(r"(?<!\w)(" + "|".join(months) + r")(?!\w)", 0 if lang == "en" else re.I)
+             for lang, months in _MONTHS.items()}
+_WORD_VALUES = {lang: {**{w: i for i, w in enumerate(words.split()) if w != "_"}, **ROUND[lang]}
+                for lang, words in WORDS.items()}
+_WORD_RE = {lang: re.compile(r"(?<![\w-])(" + "|".join(sorted(values, key=len, reverse=True)) + r")(?![\w-])", re.I)
+            for lang, values in _WORD_VALUES.items()}
+
+
+def number_value(integer: str, fraction: str | None) -> str:
+    """A canonical value: "4 000" -> "4000", "0,40" -> "0.4"."""
+    digits = re.sub(r"\D", "", integer)
+    try:
+        value = Decimal(digits + ("." + fraction if fraction else ""))
+    except InvalidOperation:
+        return digits
+    return format(value.normalize(), "f")
+
+
+def time_value(hour: str, minutes: str | None, half: str | None) -> str:
+    """"15 h 30", "3:30 pm" and "15:30" -> "15:30"."""
+    h = int(hour)
+    if half and half.lower() == "p" and h < 12:
+        h += 12
+    elif half and half.lower() == "a" and h == 12:
+        h = 0
+    return f"{h:02d}:{int(minutes or 0):02d}"
+
+
+def _url_value(url: str, languages: tuple[str, ...]) -> str:
+    """A URL without its trailing punctuation and slash, a language segment standing for any language."""
+    url = url.rstrip(".,;:!?")
+    parts = url.split("/")
+    return "/".join("{lang}" if p in languages and i > 2 else p for i, p in enumerate(parts)).rstrip("/").lower()
+
+
+@functools.lru_cache(maxsize=1024)
+def facts(text: str, lang: str, languages: tuple[str, ...] = ("fr", "en", "es")) -> tuple[Fact, ...]:
+    """The facts of a page (text: the whole file), with their lines."""
+    found: list[Fact] = []
+
+    def blank(match: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    with_links = prose(text, link_targets=True)
+    line_of = Lines(with_links)  # blanking keeps every newline where it was: one index serves all
+    for match in _URL.finditer(with_links):
+        written = match.group(0).rstrip(".,;:!?")
+        found.append(Fact("url", _url_value(written, languages), written, line_of(match.start())))
+    body = _URL.sub(blank, prose(text))
+    for match in _EMAIL.finditer(body):
+        found.append(Fact("email", match.group(0).lower(), match.group(0), line_of(match.start())))
+    body = _NOISE.sub(blank, _EMAIL.sub(blank, body))
+    for pattern in _TIMES:
+        for match in pattern.finditer(body):
+            written = match.group(0).strip()
+            if written.endswith(".") and not re.search(r"[ap]\.\s?m\.$", written, re.I):
+                written = written[:-1]  # the sentence's full stop
+            found.append(Fact("time", time_value(*match.groups()), written, line_of(match.start())))
+        body = pattern.sub(blank, body)
+    for match in _NUMBERS[lang].finditer(body):
+        found.append(Fact("number", number_value(match.group(1), match.group(2)), match.group(0).strip(),
+                          line_of(match.start())))
+    for match in _MONTH_RE[lang].finditer(body):
+        found.append(Fact("month", str(_MONTHS[lang][match.group(1).lower() if lang != "en" else match.group(1)]),
+                          match.group(1), line_of(match.start())))
+    for match in _WORD_RE[lang].finditer(body):
+        value = _WORD_VALUES[lang][match.group(1).lower()]
+        found.append(Fact("number", str(value), match.group(1), line_of(match.start()), required=False))
+    return tuple(found)
+
+
+_KIND_NAMES = {"number": "number", "month": "month", "time": "time", "email": "e-mail address", "url": "URL"}
+
+
+def compare(source: tuple[Fact, ...], translation: tuple[Fact, ...], file: str, source_file: str) -> list[Finding]:
+    """What the translation lost or added, compared with its source, one finding per value."""
+    present_source = {(f.kind, f.value) for f in source}
+    present_translation = {(f.kind, f.value) for f in translation}
+    findings = []
+    reported = set()
+    for fact in source:
+        key = (fact.kind, fact.value)
+        if fact.required and key not in present_translation and key not in reported:
+            reported.add(key)
+            findings.append(Finding(file, None, "missing", fact.written,
+                                    f'the {_KIND_NAMES[fact.kind]} "{fact.written}" of {source_file} '
+                                    f"(line {fact.line}) is missing here"))
+    for fact in translation:
+        key = (fact.kind, fact.value)
+        if fact.required and key not in present_source and key not in reported:
+            reported.add(key)
+            findings.append(Finding(file, fact.line, "extra", fact.written,
+                                    f'the {_KIND_NAMES[fact.kind]} "{fact.written}" is not in {source_file}'))
+    return findings
+
+
+def check(source_text: str, text: str, lang: str, source_lang: str, file: str, source_file: str,
+          languages: tuple[str, ...] = ("fr", "en", "es")) -> list[Finding]:
+    """Consistency findings of a translation against its source."""
+    return compare(facts(source_text, source_lang, languages), facts(text, lang, languages), file, source_file)

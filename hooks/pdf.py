@@ -1,0 +1,144 @@
+"""MkDocs hooks of the PDFs (press kit, newsletter issues, guides): thin handlers that dispatch to
+fourpm.pdf (declarations, blocks, documents) and fourpm.pdf_render (cache, parallel rendering).
+
+`mkdocs serve` renders no PDF unless FPM_PDF=1; a build always does, unless FPM_PDF=0."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from fourpm import pdf, pdf_render, site
+from fourpm.dates import build_date
+from fourpm.errors import ContentError
+
+log = logging.getLogger("mkdocs.plugins.fourpm.pdf")
+_collector = pdf.Collector()
+
+
+def _project(config) -> site.Project:
+    languages = tuple(lang.locale for lang in config.plugins["i18n"].config.languages)
+    return site.Project(Path(config.config_file_path).resolve().parent, languages)
+
+
+def _declarations(project: site.Project) -> dict[str, pdf.Declaration]:
+    return pdf.read_declarations(project.docs_dir, project.languages)
+
+
+def _rendering() -> bool:
+    """FPM_PDF=1 or 0 decides; otherwise a build renders PDFs and the live preview does not."""
+    asked = os.environ.get("FPM_PDF")
+    return asked == "1" if asked in ("0", "1") else not pdf.preview
+
+
+# `mkdocs serve` says so once; later rebuilds load this file again, so the flag lives in fourpm.pdf.
+def on_startup(command, dirty):
+    pdf.preview = command == "serve"
+
+
+def on_shutdown():
+    pdf.preview = False
+
+
+# After mkdocs-static-i18n (priority -100) has set the language up: read the declarations, open
+# this language's collection of rendered pages.
+@event_priority(-200)
+def on_config(config):
+    project = _project(config)
+    pdf.use(lambda: site.cached(project, "pdf", _declarations))
+    try:
+        declarations = site.cached(project, "pdf", _declarations)
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    wanted = {path for d in declarations.values() for path in (d.path, *d.chapters)}
+    lang = config.theme["language"]
+    _collector.begin(lang, pages=pdf.rendered_pages.setdefault((project.root, lang), {}),
+                     project=project, declarations=declarations, wanted=wanted,
+                     site_url=config.site_url, site_name=config.site_name,
+                     logo=config.theme.get("logo"), docs_dir=config.docs_dir)
+
+
+# overrides/ is Material's custom_dir, whose files MkDocs copies into the site: the PDFs' stylesheet and
+# fonts are for the PDFs only.
+@event_priority(-200)
+def on_files(files, config):
+    own = Path(config.config_file_path).resolve().parent / pdf.TEMPLATES
+    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(own)]:
+        files.remove(file)
+    return files
+
+
+# Keep the rendered content of the pages that go into a PDF (generated blocks and code links included).
+def on_page_context(context, page, config, nav):
+    frame = _collector.current
+    if frame is None:
+        return context
+    file_lang = getattr(page.file, "locale", frame["lang"])  # the French file, when a translation is missing
+    src = page.file.src_uri
+    path = src.split("/", 1)[1] if src.startswith(f"{file_lang}/") else src
+    if path in frame["wanted"]:
+        _collector.record(pdf.RenderedPage(path, page.title, page.url, page.content or "",
+                                           (page.meta or {}).get("description")))
+    return context
+
+
+# After mkdocs-static-i18n, which builds the other languages inside the first one's on_post_build:
+# the outermost build renders the PDFs of every language at once.
+@event_priority(-200)
+def on_post_build(config):
+    frame = _collector.current
+    if frame is None:
+        return
+    try:
+        jobs = _jobs(frame) if _rendering() and frame["declarations"] else []
+    except ContentError as error:
+        _collector.abort()
+        raise PluginError(str(error)) from None
+    jobs = _collector.end(jobs)
+    if jobs is None:
+        return
+    if not _rendering():
+        if frame["declarations"]:
+            log.info("PDFs are not rendered in the live preview (FPM_PDF=1 renders them)" if pdf.preview
+                     else "PDFs are not rendered (FPM_PDF=0)")
+        return
+    if jobs:
+        _report(pdf_render.render_jobs(jobs, Path(config.site_dir), frame["project"].root))
+
+
+def on_build_error(error):
+    _collector.abort()
+
+
+def _jobs(frame: dict) -> list[pdf.Job]:
+    project = frame["project"]
+    if not frame["site_url"]:
+        raise ContentError("mkdocs.yml", "site_url", "is needed by the PDFs, which link to the website",
+                           "add site_url: https://...")
+    catalog, _renderer = site.load(project)
+    lang = frame["lang"]
+    logo = Path(frame["docs_dir"]) / frame["logo"] if frame["logo"] else None
+    edition = pdf.Edition(lang, catalog.default_language, frame["site_url"], frame["site_name"],
+                          build_date(project.root), {k: forms[lang] for k, forms in catalog.labels.items()},
+                          pdf.logo_uri(logo) if logo else None)
+    env = pdf.template_env(project.root)
+    return [pdf.build_job(d, frame["pages"], edition, env) for d in frame["declarations"].values()]
+
+
+def _report(outcome: pdf_render.Outcome) -> None:
+    pdf.last_outcome = outcome
+    if outcome.fatal:
+        raise PluginError(pdf_render.unavailable_message(outcome.fatal))
+    if outcome.harfbuzz_subset is False:
+        log.warning(pdf_render.HARFBUZZ_MESSAGE)
+    for job, url in outcome.refused:
+        log.warning(f"{job.source}: {url} is left out of {job.label}: a PDF reads only the files of docs/, "
+                    "data/, overrides/ and the built site, and data: URIs")
+    log.info(f"PDF: {outcome.documents} documents ({outcome.pages} pages): {outcome.rendered} rendered "
+             f"by {outcome.workers} workers, {outcome.cached} from the cache, in {outcome.seconds:.1f} s")
+    if outcome.errors:
+        raise PluginError("; ".join(f"{job.source} ({job.lang}): {job.label} could not be rendered: {why}"
+                                    for job, why in outcome.errors))

@@ -1,0 +1,203 @@
+"""MkDocs hooks of the publications: newsletter (feeds, e-mail editions), press room, wiki.
+
+Thin handlers: the logic is in fourpm.newsletter, feeds, newsletter_email, press and wiki. Every
+event from on_config to on_post_build fires once per language (mkdocs-static-i18n); what a build
+collects is reset in on_config and written for its own language only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, InclusionLevel
+
+from fourpm import feeds, newsletter, newsletter_email, press, site, wiki
+from fourpm.datapages import dataset
+from fourpm.dates import build_date, format_date
+from fourpm.errors import ContentError
+from fourpm.render import BlockCall, PageRef
+
+
+@dataclass
+class _Build:
+    """What one language's build collects for on_post_build."""
+    emails: list = field(default_factory=list)  # (issue, page url, folder of the page's HTML, content)
+    backlinks: dict = field(default_factory=dict)  # page url -> [(url, title)] of the pages linking to it
+
+
+_build = _Build()
+_links: dict = {}  # (project, language) -> page url -> (urls its content links to, its title)
+
+
+def _project(config) -> site.Project:
+    languages = tuple(lang.locale for lang in config.plugins["i18n"].config.languages)
+    return site.Project(Path(config.config_file_path).resolve().parent, languages)
+
+
+def _checked(config, read):
+    """read(project), cached per process by the fourpm modules; bad input becomes a one-line error."""
+    try:
+        return read(_project(config))
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+
+
+def _partners(project: site.Project) -> dict:
+    return dataset(project.root, project.languages).partners  # read and validated by the data pages
+
+
+def _page_ref(page, config) -> PageRef:
+    lang = config.theme["language"]
+    file_lang = getattr(page.file, "locale", lang)
+    uri = page.file.src_uri
+    path = uri.split("/", 1)[1] if uri.startswith(f"{file_lang}/") else uri
+    return PageRef(lang, path, f"docs/{file_lang}/{path}")
+
+
+def _prefix(config, lang: str | None = None) -> str:
+    """The folder of a language in the built site: "" for the default one, which `make serve` makes the
+    language it previews (mkdocs-static-i18n's build_only_locale)."""
+    lang = lang or config.theme["language"]
+    return "" if lang == config.plugins["i18n"].default_language else f"{lang}/"
+
+
+def _site_url(config, issues: list) -> str | None:
+    """The site's absolute URL, which feeds and e-mail editions need as soon as there is an issue."""
+    if not config.site_url and issues:
+        raise PluginError("mkdocs.yml, field 'site_url': is missing (the newsletter's feeds and e-mail editions "
+                          "need absolute links; write site_url: https://...)")
+    url = config.site_url or None
+    return url if not url or url.endswith("/") else url + "/"
+
+
+# Validate the publications before anything is built (before the catalogue: clear date errors).
+@event_priority(10)
+def on_config(config):
+    global _build
+    site.refresh(_project(config))
+    for read in (newsletter.issues, press.releases, press.review, wiki.sheets, _partners):
+        _checked(config, read)
+    _build = _Build()
+
+
+# A wiki page per partner of data/partners.yml, in the language being built (after mkdocs-static-i18n
+# has laid out the language's files, so the generated pages keep the paths we give them).
+@event_priority(-110)
+def on_files(files, config):
+    lang, languages = config.theme["language"], _project(config).languages
+    i18n = config.plugins.get("i18n")
+    generated = []
+    for partner in _checked(config, _partners).values():
+        path = wiki.partner_path(partner.id)
+        if files.get_file_from_path(f"{lang}/{path}") is not None:
+            raise PluginError(f"docs/{lang}/{path}: the wiki's partner pages are generated from data/partners.yml "
+                              f"(delete this file and edit the partner in data/partners.yml)")
+        versions = {}
+        for other in languages:
+            version = File.generated(config, f"{other}/{path}", content=wiki.partner_markdown(partner, other),
+                                     inclusion=InclusionLevel.NOT_IN_NAV)  # listed by the partners' index
+            version.dest_uri = _prefix(config, other) + path[:-3] + "/index.html"
+            versions[other] = version
+        file = versions[lang]
+        file.locale = file.localization = file.locale_alternate_of = lang
+        file.norm_src_uri, file.alternates = path, versions
+        files.append(file)
+        generated.append(file)
+    if i18n is not None and lang in getattr(i18n, "i18n_files_per_language", {}):
+        i18n.i18n_files_per_language[lang].extend(generated)  # so sitemap.xml lists them too
+    return files
+
+
+# Automatic blocks at the top of the page: an issue's header, a press release's date, a wiki sheet's
+# tags (unless the page places the placeholder itself). Added to the HTML, not to the Markdown, so
+# the line numbers of errors stay those of the file. Then keep each issue's content (objective codes
+# linked) for its e-mail edition.
+@event_priority(-50)
+def on_page_content(html, page, config, files):
+    ref = _page_ref(page, config)
+    renderer = site.load(_project(config))[1]
+    source = page.file.content_string
+    for name, wanted, block in (("wiki-page-tags", wiki.has_tags, wiki.page_tags_block),
+                                ("press-release", press.is_release_page, press.release_block),
+                                ("newsletter-issue", newsletter.is_issue_page, newsletter.issue_block)):
+        if wanted(ref) and f"4p1000 {name}" not in source:
+            try:
+                html = str(block(BlockCall(ref, {}, "line 1", renderer, config.extra))) + "\n" + html
+            except ContentError as error:
+                raise PluginError(str(error)) from None
+    if newsletter.is_issue_page(ref):
+        issue = newsletter.issue_at(_checked(config, newsletter.issues), ref.path)
+        if issue is not None:
+            _build.emails.append((issue, page.url, Path(page.file.abs_dest_path).parent, html))
+    return html
+
+
+# Every page is rendered now: who links to whom, for the wiki's "pages that link here". The links of
+# each page are kept for the process, so a `mkdocs serve --dirty` rebuild, which renders only the
+# pages that changed, still knows those of the others.
+def on_env(env, config, files):
+    known = _links.setdefault((_project(config), config.theme["language"]), {})
+    pages = {f.page.url: f.page for f in files.documentation_pages() if f.page is not None}
+    for url, page in pages.items():
+        if page.content is not None:
+            known[url] = (wiki.page_links(page.content, url), page.title)
+    for url in set(known) - set(pages):
+        del known[url]  # a page that is gone
+    graph = wiki.backlinks({url: links for url, (links, _title) in known.items()})
+    _build.backlinks = {url: [(source, known[source][1]) for source in sources] for url, sources in graph.items()}
+    return env
+
+
+# Feed links in the head of every page; backlinks at the end of every wiki page.
+def on_page_context(context, page, config, nav):
+    site_url, prefix, lang = _site_url(config, []), _prefix(config), config.theme["language"]
+    labels = site.load(_project(config))[1].labels(lang)
+    context["fpm_feeds"] = [
+        {"type": f"application/{kind}+xml", "title": f"{labels['newsletter']} ({labels[f'newsletter_{kind}']})",
+         "href": site_url + prefix + newsletter.feed_name(kind)} for kind in ("rss", "atom")] if site_url else []
+    path = _page_ref(page, config).path
+    if path.startswith(f"{wiki.PARTNERS}/") and page.file.generated_by and config.edit_uri:
+        # "Edit this page" of a generated partner page opens the data it comes from.
+        page.edit_url = urljoin(urljoin(config.repo_url or "", config.edit_uri), "../data/partners.yml")
+    if wiki.is_wiki(path) and page.url in _build.backlinks:
+        template = site.load(_project(config))[1].template("publications.html")
+        page.content += wiki.backlinks_html(template, _build.backlinks[page.url], page.url, labels)
+    return context
+
+
+# The language's feeds and e-mail editions.
+def on_post_build(config):
+    issues, lang, prefix = _checked(config, newsletter.issues), config.theme["language"], _prefix(config)
+    project, site_url, out = _project(config), _site_url(config, issues), Path(config.site_dir)
+    if site_url is None:
+        return  # no issue, and no absolute URL to write feeds with
+    renderer = site.load(project)[1]
+    labels = renderer.labels(lang)
+    home, rss_url = site_url + prefix + f"{newsletter.FOLDER}/", site_url + prefix + newsletter.feed_name("rss")
+    link = lambda issue: site_url + prefix + issue.path[:-3] + "/"  # noqa: E731
+    for kind, write in (("rss", feeds.rss), ("atom", feeds.atom)):
+        channel = feeds.Channel(lang, labels["newsletter"], labels["newsletter_feed_description"], home,
+                                site_url + prefix + newsletter.feed_name(kind), build_date(project.root))
+        target = out / prefix / newsletter.feed_name(kind)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(write(issues, channel, link))
+
+    template = renderer.template("newsletter-email.html")
+    for issue, url, folder, html in _build.emails:
+        links = {"web": site_url + url, "archive": home, "rss": rss_url, "home": site_url + prefix,
+                 "logo": site_url + config.theme["logo"] if config.theme.get("logo") else None}
+        view = {"number": issue.number, "title": issue.title(lang), "summary": issue.summary(lang),
+                "date": format_date(issue.date, lang)}
+        try:
+            document = newsletter_email.render(template, issue=view, links=links, labels=labels, lang=lang,
+                                               site_name=config.site_name,
+                                               content=newsletter_email.content_for_email(html, site_url + url))
+            newsletter_email.audit(document, f"docs/{lang}/{issue.path}")
+        except ContentError as error:
+            raise PluginError(str(error)) from None
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "email.html").write_text(document, encoding="utf-8")
+        (folder / "email.txt").write_text(newsletter_email.to_text(document), encoding="utf-8")

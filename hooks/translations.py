@@ -1,0 +1,104 @@
+"""MkDocs hooks of the translation workflow: thin handlers that dispatch to fourpm.translation_web.
+
+mkdocs-static-i18n builds each language in turn (fr, en, es): every handler below runs once per
+language, for the pages of that language (or the French pages it falls back to).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.utils import write_file
+
+from fourpm import site
+from fourpm import translation_web as web
+from fourpm.errors import ContentError
+
+log = get_plugin_logger("translations")
+
+
+def _project(config) -> site.Project:
+    i18n = config.plugins["i18n"].config
+    return site.Project(Path(config.config_file_path).resolve().parent, tuple(lang.locale for lang in i18n.languages))
+
+
+def _languages(config) -> web.Languages:
+    i18n = config.plugins["i18n"]
+    return web.Languages(tuple(lang.locale for lang in i18n.config.languages), tuple(i18n.build_languages),
+                         i18n.default_language, config.theme["language"])
+
+
+def _labels(config) -> dict[str, str]:
+    _catalog, renderer = site.load(_project(config))
+    return renderer.labels(config.theme["language"])
+
+
+def _page(page, config) -> tuple[str, str]:
+    """(path inside the language folder, language of the file): a missing translation's file is French."""
+    file_lang = getattr(page.file, "locale", config.theme["language"])
+    return web.page_path(page.file.src_uri, file_lang), file_lang
+
+
+# Validate the glossary and read the status once, before any page is written.
+def on_config(config):
+    project = _project(config)
+    site.refresh(project)
+    try:
+        web.glossary(project)
+        web.status(project)
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+
+
+# Warn about this page's glossary and consistency problems (a strict build fails on them).
+def on_page_markdown(markdown, page, config, files):
+    path, file_lang = _page(page, config)
+    if file_lang == config.theme["language"]:
+        for finding in web.status(_project(config)).findings_of(file_lang, path):
+            log.warning(f"{finding} (see the glossary, data/glossary.yml, or make translations)")
+    return markdown
+
+
+# The first use of each glossary term shows its definition, in the language of the page's text.
+def on_page_content(html, page, config, files):
+    project = _project(config)
+    _path, file_lang = _page(page, config)
+    _catalog, renderer = site.load(project)
+    return web.tooltips(html, web.glossary(project), file_lang, renderer)
+
+
+# The banner of a missing or outdated translation, and the page's hreflang alternates.
+def on_page_context(context, page, config, nav):
+    path, file_lang = _page(page, config)
+    langs = _languages(config)
+    context["fpm_translation"] = web.banner(web.status(_project(config)), langs, path, file_lang, _labels(config))
+    context["fpm_hreflang"] = web.alternates(path, langs, config.site_url or "")
+    return context
+
+
+# The 404 page's text in the reader's language; x-default for the sitemap.
+def on_template_context(context, template_name, config):
+    if template_name == "404.html":
+        context["fpm_404"] = web.not_found(_labels(config), _languages(config), config.site_url or "")
+    elif template_name == "sitemap.xml":
+        langs = _languages(config)
+        context["fpm_x_default"] = langs.source if langs.source in langs.built else langs.root
+    return context
+
+
+# Each language gets its own 404 page (/en/404.html): MkDocs writes every language's to /404.html.
+def on_post_template(output, template_name, config):
+    langs = _languages(config)
+    if template_name == "404.html" and langs.current != langs.root:
+        write_file(output.encode("utf-8"), os.path.join(config.site_dir, langs.current, "404.html"))
+        return ""  # MkDocs skips an empty template: the root 404.html stays the French one
+    return output
+
+
+# Material's language script must not fetch sitemap.xml under our hreflang and feed links.
+def on_post_build(config):
+    if web.patch_material_bundle(Path(config.site_dir)) is None:
+        log.warning("Material's bundle.*.min.js has no 'link[rel=alternate]' selector to patch: check "
+                    "hooks/fourpm/translation_web.py (patch_material_bundle) against this Material version")

@@ -1,0 +1,271 @@
+"""The translation workflow in built sites: banners through each status transition, 404 pages, hreflang,
+the sitemap, the language switcher, the status and glossary pages, tooltips, build warnings."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import ROOT, build, write_tree
+from fourpm import site as fpm_site
+from fourpm import translation as tr
+from fourpm import translation_web as web
+
+LANGS = ("fr", "en", "es")
+PREFIX = {"fr": "", "en": "en/", "es": "es/"}
+BANNER = {
+    "missing": {"en": "This page has not been translated into English yet",
+                "es": "Esta página aún no se ha traducido al español"},
+    "outdated": {"en": "The French original of this page has changed since this translation was made",
+                 "es": "El original francés de esta página ha cambiado desde que se hizo esta traducción"},
+}
+
+
+@pytest.fixture
+def project(mini_site):
+    """The mini site with the translation hook, the status and glossary pages, every translation current."""
+    config = (mini_site / "mkdocs.yml").read_text(encoding="utf-8")
+    if "hooks/translations.py" not in config:  # the mini site runs the real site's hooks
+        config = config.replace("  - hooks/main.py\n", "  - hooks/main.py\n  - hooks/translations.py\n")
+    (mini_site / "mkdocs.yml").write_text(config + "not_in_nav: |\n  /*/translations.md\n", encoding="utf-8")
+    for lang in LANGS:
+        for name in ("translations.md", "glossary.md"):
+            write_tree(mini_site, {f"docs/{lang}/{name}": (ROOT / "docs" / lang / name).read_text(encoding="utf-8")})
+    write_tree(mini_site, {
+        "docs/fr/objectives/b1.md": "---\ncode: B1\ntitle: Plans d'investissements\n---\n\nLes CDN et le MRV ; encore les CDN.\n",
+        "docs/en/objectives/b1.md": "---\ncode: B1\ntitle: Investment plans\n---\n\nThe NDCs and MRV; the NDCs again.\n",
+        "docs/es/objectives/b1.md": "---\ncode: B1\ntitle: Planes de inversión\n---\n\nLas CDN y el MRV; otra vez las CDN.\n",
+    })
+    mark_all(mini_site)
+    return mini_site
+
+
+def mark_all(root):
+    for lang, path in tr.translations(root, LANGS):
+        tr.mark_current(root, LANGS, lang, path)
+
+
+def html(site, path):
+    return (site / path).read_text(encoding="utf-8")
+
+
+def banner(page_html):
+    found = re.search(r'<div class="admonition \w+ fpm-translation-banner fpm-translation-(\w+)" role="note">(.*?)</div>',
+                      page_html, re.S)
+    return (found.group(1), found.group(2)) if found else None
+
+
+def state(root, lang, path):
+    return tr.compute_status(root, LANGS).state(lang, path).state
+
+
+def test_each_status_transition_shows_in_the_built_pages(project):
+    site = build(project)
+    assert all(banner(html(site, f"{PREFIX[lang]}objectives/a1/index.html")) is None for lang in LANGS)
+
+    # Editing the French page: its translations are outdated and say so, in the reader's language.
+    a1 = project / "docs/fr/objectives/a1.md"
+    a1.write_text(a1.read_text(encoding="utf-8").replace("Texte.", "Texte revu."), encoding="utf-8")
+    assert state(project, "en", "objectives/a1.md") == state(project, "es", "objectives/a1.md") == "outdated"
+    site = build(project)
+    for lang in ("en", "es"):
+        kind, text = banner(html(site, f"{lang}/objectives/a1/index.html"))
+        assert kind == "outdated" and BANNER["outdated"][lang] in text
+        assert '<a href="../../../objectives/a1/" hreflang="fr">' in text  # the French page
+    assert "Read the French original</a>" in banner(html(site, "en/objectives/a1/index.html"))[1]
+    assert "Leer el original en francés</a>" in banner(html(site, "es/objectives/a1/index.html"))[1]
+    assert banner(html(site, "objectives/a1/index.html")) is None
+
+    # Marking the English page current again: its banner goes, the Spanish one stays.
+    tr.mark_current(project, LANGS, "en", "objectives/a1.md")
+    assert state(project, "en", "objectives/a1.md") == "current"
+    site = build(project)
+    assert banner(html(site, "en/objectives/a1/index.html")) is None
+    assert banner(html(site, "es/objectives/a1/index.html"))[0] == "outdated"
+
+    # Deleting a translation: the French page is shown, with the "not translated" banner in Spanish.
+    (project / "docs/es/objectives/a2.md").unlink()
+    assert state(project, "es", "objectives/a2.md") == "missing"
+    site = build(project)
+    page = html(site, "es/objectives/a2/index.html")
+    kind, text = banner(page)
+    assert kind == "missing" and BANNER["missing"]["es"] in text and "<p class=\"admonition-title\">Traducción</p>" in text
+    assert '<html lang="es"' in page and re.search(r'<div lang="fr">\s*<h1>[^<]*Projets</h1>', page)
+    assert banner(html(site, "en/objectives/a2/index.html")) is None
+
+
+def test_a_scaffolded_page_counts_as_not_translated_for_readers(project):
+    (project / "docs/en/objectives/a2.md").unlink()
+    tr.scaffold(project, LANGS, "en", "objectives/a2.md")
+    site = build(project)
+    kind, text = banner(html(site, "en/objectives/a2/index.html"))
+    assert kind == "missing" and BANNER["missing"]["en"] in text
+
+
+def test_a_404_page_in_each_language(project):
+    site = build(project)
+    expected = {"fr": ("Page introuvable", "Retour à l'accueil", "/"), "en": ("Page not found", "Back to the home page", "/en/"),
+                "es": ("Página no encontrada", "Volver a la página de inicio", "/es/")}
+    for lang, (title, home, href) in expected.items():
+        page = html(site, f"{PREFIX[lang]}404.html")
+        assert f'<html lang="{lang}"' in page
+        assert f"<h1>{title}</h1>" in page and f"<title>{title} - Mini</title>" in page
+        assert f'<a href="{href}">{home}</a>'.replace("'", "&#39;") in page
+        assert '/assets/stylesheets/' in page  # absolute asset links: the page is served at any missing URL
+    assert not (site / "en" / "en").exists()
+
+
+def test_the_parallel_build_has_the_same_404_pages(project, monkeypatch):
+    from tools.build import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_site(project / "par", project / "mkdocs.yml", parallel=True)
+    assert [re.search(r"<h1>(.*?)</h1>", html(project / "par", f"{PREFIX[lang]}404.html")).group(1) for lang in LANGS] \
+        == ["Page introuvable", "Page not found", "Página no encontrada"]
+
+
+def alternates_of(page_html):
+    return re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', page_html)
+
+
+def test_every_page_head_has_absolute_hreflang_alternates_and_x_default(project):
+    (project / "docs/es/objectives/a2.md").unlink()
+    site = build(project)
+    for lang in LANGS:
+        for path in ("", "objectives/a2/", "facilities/gf-1/"):
+            page = html(site, f"{PREFIX[lang]}{path}index.html")
+            assert alternates_of(page) == [("fr", f"https://example.org/{path}"), ("en", f"https://example.org/en/{path}"),
+                                           ("es", f"https://example.org/es/{path}"), ("x-default", f"https://example.org/{path}")]
+            assert len(re.findall(r'<link rel="alternate"[^>]*hreflang', page)) == 4  # no relative duplicates
+    assert alternates_of(html(site, "404.html")) == []
+
+
+def test_the_sitemap_lists_every_page_with_its_alternates_and_x_default(project):
+    site = build(project)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = ET.parse(site / "sitemap.xml").getroot().findall("s:url", ns)
+    locs = {url.find("s:loc", ns).text: {l.get("hreflang"): l.get("href") for l in url.findall("x:link", ns)} for url in urls}
+    assert "https://example.org/en/objectives/a1/" in locs and "https://example.org/es/" in locs
+    for loc, links in locs.items():
+        assert set(links) == {"fr", "en", "es", "x-default"}, loc
+        assert links["x-default"] == links["fr"] and all(href.startswith("https://example.org/") for href in links.values())
+    assert locs["https://example.org/es/objectives/a1/"]["en"] == "https://example.org/en/objectives/a1/"
+
+
+def test_the_language_switcher_leads_to_the_same_page_translated_or_not(project):
+    (project / "docs/es/objectives/a2.md").unlink()
+    site = build(project)
+    for lang in LANGS:
+        page = site / f"{PREFIX[lang]}objectives/a2/index.html"
+        links = dict((hreflang, href) for href, hreflang in re.findall(
+            r'<a href="([^"]+)" hreflang="(\w+)" class="md-select__link">', page.read_text(encoding="utf-8")))
+        assert set(links) == set(LANGS)
+        for other, href in links.items():
+            assert (page.parent / href / "index.html").resolve() == (site / f"{PREFIX[other]}objectives/a2/index.html").resolve()
+
+
+def test_materials_language_script_skips_our_alternates(project):
+    site = build(project)
+    bundle = next((site / "assets" / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    assert '"link[rel=alternate]:not([hreflang]):not([type])"' in bundle and '"link[rel=alternate]")' not in bundle
+    assert web.patch_material_bundle(site) is False  # already done: nothing changes
+    assert web.patch_material_bundle(project / "docs") is None
+
+
+def test_the_status_page_in_each_language_outside_the_navigation(project):
+    (project / "docs/es/objectives/a2.md").unlink()
+    write_tree(project, {f"docs/{lang}/objectives/index.md": f"---\ntitle: {title}\n---\n\nTexte.\n"
+                         for lang, title in (("fr", "Objectifs"), ("en", "Objectives"), ("es", "Objetivos"))})
+    mark_all(project)
+    site = build(project)
+    for lang, todo, label in (("fr", "Pages à traduire ou à revoir", "manquante"), ("en", "Pages to translate or to review", "missing"),
+                              ("es", "Páginas por traducir o revisar", "falta")):
+        page = html(site, f"{PREFIX[lang]}translations/index.html")
+        assert f'<html lang="{lang}"' in page and todo in page
+        rows = re.findall(r'<tr class="fpm-state-missing"><td>ES</td><td><a href="([^"]+)">([^<]+)</a></td><td>(\w+) ', page)
+        assert rows == [("../objectives/a2/", {"fr": "Projets", "en": "Projects", "es": "Projets"}[lang], label)]
+        sections = re.findall(r'<tr><th scope="row">([^<]+)</th>', page)
+        assert sections[:3] == [{"fr": "Pages générales", "en": "General pages", "es": "Páginas generales"}[lang],
+                                "facilities", {"fr": "Objectifs", "en": "Objectives", "es": "Objetivos"}[lang]]
+        home = html(site, f"{PREFIX[lang]}index.html")
+        assert 'href="translations/"' not in home  # not in the navigation
+    assert "Every translation is up to date." not in html(site, "en/translations/index.html")
+
+
+def test_the_glossary_page_and_the_tooltips_in_the_page_language(project):
+    site = build(project)
+    glossary = web.glossary(fpm_site.Project(project, LANGS))
+    ndc = next(t for t in glossary.terms if t.id == "ndc")
+    for lang, word in (("fr", "CDN"), ("en", "NDCs"), ("es", "CDN")):
+        page = html(site, f"{PREFIX[lang]}objectives/b1/index.html")
+        definition = ndc.definitions[lang].replace("'", "&#39;")
+        assert page.count(f'<abbr class="fpm-term" title="{definition}">{word}</abbr>') == 1
+        assert page.count('<abbr class="fpm-term"') == 2  # the NDCs and MRV, each once
+        listing = html(site, f"{PREFIX[lang]}glossary/index.html")
+        assert 'class="fpm-block fpm-glossary"' in listing and 'id="term-ndc"' in listing
+        assert f"<dfn>{ndc.forms[lang][0]}</dfn>" in listing and "<dfn>Core Facilities</dfn>" in listing
+
+
+def test_a_forbidden_variant_warns_and_fails_the_strict_build(project):
+    write_tree(project, {"docs/en/objectives/b1.md": "---\ncode: B1\ntitle: Investment plans\n---\n\n"
+                                                       "The NDCs of the 4 per 1000 Initiative and MRV.\n"})
+    mark_all(project)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
+                            capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+    assert result.returncode != 0
+    assert ('docs/en/objectives/b1.md, line 7: "4 per 1000 Initiative" is a forbidden variant '
+            '(the glossary writes "4 pour 1000")') in result.stderr
+    assert 'docs/en/objectives/b1.md, line 7: the number "1000" is not in docs/fr/objectives/b1.md' in result.stderr
+    assert "Traceback" not in result.stderr
+    build(project, strict=False)  # a warning only: the site still builds when not strict
+
+
+def test_a_bad_glossary_stops_the_build_with_one_line(project):
+    (project / "data" / "glossary.yml").write_text("terms:\n  - id: x\n    term: {fr: [a], en: [b]}\n    definition: {fr: a, en: b, es: c}\n",
+                                                  encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, capture_output=True, text=True,
+                            env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+    assert result.returncode != 0
+    assert "data/glossary.yml, field 'terms[0] (x).term.es': is missing (write the term's forms in this language)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- pure functions behind the pages ----------------------------------------------------------------
+def test_banner_and_alternates_as_functions(project):
+    status = tr.compute_status(project, LANGS)
+    labels = {key: key for key in ("translation_missing", "translation_outdated", "translation_banner_title",
+                                   "translation_read_original")}
+    langs = web.Languages(LANGS, LANGS, "fr", "en")
+    assert web.banner(status, langs, "objectives/a1.md", "en", labels) is None
+    assert web.banner(status, langs, "objectives/a1.md", "fr", labels)["state"] == "missing"  # fell back to French
+    assert web.banner(status, web.Languages(LANGS, LANGS, "fr", "fr"), "objectives/a1.md", "fr", labels) is None
+    # `make serve lang=en` builds English alone, at the root: no French page to link to, no French alternate.
+    preview = web.Languages(LANGS, ("en",), "en", "en")
+    assert web.alternates("objectives/a1.md", preview, "http://127.0.0.1:8000/") == [
+        {"lang": "en", "href": "http://127.0.0.1:8000/objectives/a1/"},
+        {"lang": "x-default", "href": "http://127.0.0.1:8000/objectives/a1/"}]
+    assert web.alternates("index.md", langs, "") == []
+
+
+# -- the real site ---------------------------------------------------------------------------------
+def test_the_real_sites_translations_are_current_and_clean():
+    """What `make check-translations` checks, on the project itself."""
+    status = tr.compute_status(ROOT, LANGS)
+    assert [str(f) for f in status.findings] == []
+    assert [(p.lang, p.path, p.reason) for p in status.todo()] == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_real_site_has_its_404_glossary_and_status_pages_and_hreflang(real_site, lang):
+    prefix = PREFIX[lang]
+    assert f'<html lang="{lang}"' in html(real_site, f"{prefix}404.html")
+    assert 'class="fpm-block fpm-glossary"' in html(real_site, f"{prefix}glossary/index.html")
+    assert 'class="fpm-block fpm-translation-status"' in html(real_site, f"{prefix}translations/index.html")
+    links = dict(alternates_of(html(real_site, f"{prefix}objectives/c4/index.html")))
+    assert links == {"fr": "https://publications.4p1000.example/objectives/c4/",
+                     "en": "https://publications.4p1000.example/en/objectives/c4/",
+                     "es": "https://publications.4p1000.example/es/objectives/c4/",
+                     "x-default": "https://publications.4p1000.example/objectives/c4/"}
