@@ -57,7 +57,7 @@ def on_page_markdown(markdown, page, config, files):
     path, file_lang = _page(page, config)
     if file_lang == config.theme["language"]:
         for finding in web.status(_project(config)).findings_of(file_lang, path):
-            log.warning(f"{finding} (see the glossary, data/glossary.yml, or make translations)")
+            log.warning(str(finding))
     return markdown
 
 

@@ -42,7 +42,6 @@ def config(tiles: str = "", donation: str = "") -> str:
 def data_site(mini_site: Path, monkeypatch) -> Path:
     """The mini site with the data pages in three languages, Leaflet and the map script."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    (mini_site / "node_modules").symlink_to(ROOT / "node_modules")
     script = "docs/assets/javascripts/partners-map.js"
     (mini_site / script).parent.mkdir(parents=True)
     shutil.copy(ROOT / script, mini_site / script)

@@ -2,8 +2,6 @@
 the sitemap, and in the PDFs (links that point into the site)."""
 from __future__ import annotations
 
-import os
-
 from quality.links import Site, broken_pdf_links, pdf_links
 from quality.site import html_pages, language_of
 
@@ -13,7 +11,7 @@ def test_every_internal_link_and_anchor_of_every_page_resolves(real_site, site_c
     problems, checked = site.broken_html_links()
     assert problems == []
     assert {language_of(p, langs) for p in html_pages(real_site)} == set(langs)
-    assert checked > 100 * len(html_pages(real_site)) / 10  # the pages were read, links and all
+    assert checked > 10 * len(html_pages(real_site))  # the pages were read, links and all
 
 
 def test_the_sitemap_lists_only_pages_that_exist(real_site, site_config):
@@ -25,8 +23,6 @@ def test_links_inside_the_pdfs_that_point_into_the_site_resolve(real_site, site_
     site = Site(real_site, site_config["site_url"])
     problems, into_site, pdfs = broken_pdf_links(site)
     assert problems == []
-    if os.environ.get("FPM_QUALITY_DEV"):  # TEMPORARY while the PDFs are being written
-        return
     by_language = {language_of(pdf.relative_to(real_site).as_posix(), langs) for pdf in pdfs}
     assert by_language == set(langs), "every language has its PDFs"
     assert into_site > 0, "the PDFs link to pages of the site"

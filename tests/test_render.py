@@ -118,3 +118,9 @@ def test_objective_and_facility_pages_are_titled_with_their_code(renderer):
     assert r.title(PageRef("en", "objectives/a1.md", "x.md")) == "A1 · NDCs"
     assert r.title(PageRef("es", "facilities/cf-iv.md", "x.md")) == "CF.IV · Programas"
     assert r.title(PageRef("fr", "index.md", "x.md")) is None
+
+
+def test_placeholder_errors_on_objective_pages_name_the_line_of_the_file(renderer):
+    with pytest.raises(ContentError) as caught:
+        renderer().render_page("Texte.\n\n<!-- 4p1000 facilities kind=x -->\n", PageRef("fr", "objectives/a1.md", "f.md", 5))
+    assert str(caught.value).startswith("f.md, line 8: ")

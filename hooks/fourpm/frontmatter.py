@@ -27,6 +27,9 @@ def split(text: str, file: str) -> tuple[dict, str]:
         reason = getattr(err, "problem", None) or "invalid YAML"
         raise ContentError(file, None, f"front matter is not valid YAML{line}: {reason}",
                            "check the quotes and the indentation; a title with ':' must be quoted") from None
+    except ValueError as err:  # a date that does not exist, e.g. 2022-11-31
+        raise ContentError(file, None, f"front matter has a value that is not a valid date ({err})",
+                           "write dates as YYYY-MM-DD, or quote the value") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -158,6 +158,7 @@ class Renderer:
         own_code = self._own_code(page)
         if page.is_objective and own_code and "objective-summary" not in markdown:
             markdown = f"<!-- 4p1000 objective-summary code={own_code} -->\n\n" + markdown
+            page = replace(page, offset=page.offset - 2)  # errors still name the line of the file
         if page.is_objective and own_code and "4p1000 backlinks" not in markdown:
             markdown = markdown.rstrip() + f"\n\n<!-- 4p1000 backlinks code={own_code} -->\n"
         if page.is_facility and "4p1000 facility-objectives" not in markdown:
