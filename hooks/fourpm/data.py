@@ -216,7 +216,7 @@ def _regions(data, file: str) -> dict[str, str]:
         if not isinstance(countries, list):
             raise ContentError(file, f"regions.{region}", "expected a list of country codes")
         for code in countries:
-            if code not in COUNTRIES:
+            if not isinstance(code, str) or code not in COUNTRIES:
                 raise ContentError(file, f"regions.{region}", f'"{code}" is not a country code',
                                    "use the two-letter ISO 3166 code, e.g. FR")
             if code in found:
