@@ -124,3 +124,12 @@ def test_placeholder_errors_on_objective_pages_name_the_line_of_the_file(rendere
     with pytest.raises(ContentError) as caught:
         renderer().render_page("Texte.\n\n<!-- 4p1000 facilities kind=x -->\n", PageRef("fr", "objectives/a1.md", "f.md", 5))
     assert str(caught.value).startswith("f.md, line 8: ")
+
+
+def test_placeholders_shown_as_code_stay_as_written(renderer):
+    markdown = "Write `<!-- 4p1000 facilities -->`:\n\n```\n<!-- 4p1000 facilities -->\n```\n\n<!-- 4p1000 facilities kind=core -->\n"
+    out = renderer().render_page(markdown, PageRef("fr", "index.md", "x.md"))
+    assert out.count("<!-- 4p1000 facilities -->") == 2 and out.count("fpm-facilities") == 1
+    with pytest.raises(ContentError) as caught:
+        renderer().render_page("```\nx\n```\n\n<!-- 4p1000 nope -->\n", PageRef("fr", "index.md", "x.md", 3))
+    assert str(caught.value).startswith("x.md, line 8: ")

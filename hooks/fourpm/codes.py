@@ -9,17 +9,20 @@ BRACKETS = re.compile(r"\[(?P<codes>[A-Z]\d{1,2}(?:\s*[-–/]\s*[A-Z]\d{1,2})*)\
 _CODE = re.compile(r"[A-Z]\d{1,2}")
 # What is never prose: inline code spans and HTML comments (fenced blocks are handled by lines).
 _NOT_PROSE = re.compile(r"<!--.*?-->|(`+).+?\1", re.S)
+_CODE_SPAN = re.compile(r"(`+).+?\1", re.S)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
-def segments(markdown: str) -> Iterator[tuple[bool, str]]:
-    """Yield (is_prose, text) pieces that join back into the Markdown unchanged."""
+def segments(markdown: str, comments: bool = False) -> Iterator[tuple[bool, str]]:
+    """Yield (is_prose, text) pieces that join back into the Markdown unchanged; HTML comments count
+    as prose only if `comments` (placeholders are comments, and are not replaced inside code)."""
+    split = _split_code if comments else _split_inline
     fence: str | None = None
     prose: list[str] = []
     for line in markdown.splitlines(keepends=True):
         opener = _FENCE.match(line)
         if fence is None and opener:
-            yield from _split_inline("".join(prose))
+            yield from split("".join(prose))
             prose, fence = [], opener.group(1)
             yield False, line
         elif fence is not None:
@@ -28,12 +31,16 @@ def segments(markdown: str) -> Iterator[tuple[bool, str]]:
             yield False, line
         else:
             prose.append(line)
-    yield from _split_inline("".join(prose))
+    yield from split("".join(prose))
 
 
-def _split_inline(text: str) -> Iterator[tuple[bool, str]]:
+def _split_code(text: str) -> Iterator[tuple[bool, str]]:
+    return _split_inline(text, _CODE_SPAN)
+
+
+def _split_inline(text: str, not_prose: re.Pattern = _NOT_PROSE) -> Iterator[tuple[bool, str]]:
     start = 0
-    for match in _NOT_PROSE.finditer(text):
+    for match in not_prose.finditer(text):
         if match.start() > start:
             yield True, text[start:match.start()]
         yield False, match.group(0)

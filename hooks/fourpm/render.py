@@ -165,7 +165,15 @@ class Renderer:
             facility_id = self._own_facility(page)
             if facility_id:
                 markdown = markdown.rstrip() + f"\n\n<!-- 4p1000 facility-objectives id={facility_id} -->\n"
-        return PLACEHOLDER.sub(lambda m: "\n\n" + self._block(m, markdown, page, extra or {}) + "\n\n", markdown)
+        out, line = [], 0  # placeholders in prose only: a page may show one as code
+        for is_prose, text in codes.segments(markdown, comments=True):
+            if is_prose:
+                at = replace(page, offset=page.offset + line)
+                out.append(PLACEHOLDER.sub(lambda m: "\n\n" + self._block(m, text, at, extra or {}) + "\n\n", text))
+            else:
+                out.append(text)
+            line += text.count("\n")
+        return "".join(out)
 
     def link_codes(self, html: str, page: PageRef) -> str:
         """Rendered HTML with bracketed objective codes turned into links (code and links left alone)."""
