@@ -9,6 +9,7 @@ leaves the previous site/ exactly as it was.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gzip
 import io
 import json
@@ -132,12 +133,27 @@ def _merge(parts: list[Path], out: Path, entries: list[list[dict]], i18n) -> Non
 
 
 def _swap(new: Path, target: Path) -> None:
+    """Put new in target's place. Where the kernel can exchange two folders in one step (Linux
+    renameat2), there is no moment without a site/, even if the build is killed."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # new now holds the previous site
+        return
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
 def main(argv: list[str] | None = None) -> int:
