@@ -2,29 +2,16 @@
 from __future__ import annotations
 
 from copy import deepcopy
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from fourpm import site
+from fourpm import frontmatter, site
 from fourpm.errors import ContentError
 from fourpm.render import PageRef
 
 
 def _project(config) -> site.Project:
-    # Computed once per build (on_config) and kept on the config: pages ask for it thousands of times.
-    project = config.get("_fpm_project")
-    if project is None:
-        project = config["_fpm_project"] = _new_project(config)
-    return project
-
-
-def _new_project(config) -> site.Project:
-    i18n = config.plugins["i18n"].config
-    # In the order of mkdocs.yml, the source language first (not the `default` flag, which
-    # build_only_locale moves to the one language `make serve` previews).
-    languages = tuple(lang.locale for lang in i18n.languages)
-    return site.Project(Path(config.config_file_path).resolve().parent, languages)
+    return site.project_of(config)
 
 
 def _load(config):
@@ -40,18 +27,18 @@ def on_config(config):
     _load(config)
 
 
-def _page_ref(page, config) -> PageRef:
+def _page_ref(page, config, markdown: str | None = None) -> PageRef:
     lang = config.theme["language"]
     file_lang = getattr(page.file, "locale", lang)  # the French file, when a translation is missing
     path = page.file.src_uri.split("/", 1)[1] if page.file.src_uri.startswith(f"{file_lang}/") else page.file.src_uri
-    source, body = page.file.content_string, page.markdown or ""
-    return PageRef(lang, path, f"docs/{file_lang}/{path}", max(0, source.count("\n") - body.count("\n")))
+    offset = frontmatter.body_offset(page.file.content_string, markdown) if markdown is not None else 0
+    return PageRef(lang, path, f"docs/{file_lang}/{path}", offset)
 
 
 # Replace placeholders with generated blocks.
 def on_page_markdown(markdown, page, config, files):
     _catalog, renderer = _load(config)
-    ref = _page_ref(page, config)
+    ref = _page_ref(page, config, markdown)
     if title := renderer.title(ref):
         page.meta["title"] = title
     try:

@@ -20,8 +20,7 @@ _collector = pdf.Collector()
 
 
 def _project(config) -> site.Project:
-    languages = tuple(lang.locale for lang in config.plugins["i18n"].config.languages)
-    return site.Project(Path(config.config_file_path).resolve().parent, languages)
+    return site.project_of(config)
 
 
 def _declarations(project: site.Project) -> dict[str, pdf.Declaration]:

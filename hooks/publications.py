@@ -33,8 +33,7 @@ _links: dict = {}  # (project, language) -> page url -> (urls its content links 
 
 
 def _project(config) -> site.Project:
-    languages = tuple(lang.locale for lang in config.plugins["i18n"].config.languages)
-    return site.Project(Path(config.config_file_path).resolve().parent, languages)
+    return site.project_of(config)
 
 
 def _checked(config, read):

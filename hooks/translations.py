@@ -20,8 +20,7 @@ log = get_plugin_logger("translations")
 
 
 def _project(config) -> site.Project:
-    i18n = config.plugins["i18n"].config
-    return site.Project(Path(config.config_file_path).resolve().parent, tuple(lang.locale for lang in i18n.languages))
+    return site.project_of(config)
 
 
 def _languages(config) -> web.Languages:

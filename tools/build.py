@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
+from fourpm import site  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
 
 
@@ -78,8 +79,13 @@ def _worker(args: tuple) -> tuple[str, object]:
 def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     from mkdocs.config import load_config
 
-    i18n = load_config(str(config_file)).plugins["i18n"]
+    config = load_config(str(config_file))  # imports the hooks, which register what they preload
+    i18n = config.plugins["i18n"]
     languages = i18n.build_languages  # the default language first, as the plugin builds them
+    # Read and check the whole project once (catalogue, translation status...): the forked language
+    # processes inherit it instead of each computing it again.
+    site.preload_all(site.Project(Path(config_file).resolve().parent,
+                                  tuple(lang.locale for lang in i18n.config.languages)))
     parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
     try:
         jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]

@@ -35,3 +35,13 @@ def split(text: str, file: str) -> tuple[dict, str]:
     if not isinstance(meta, dict):
         raise ContentError(file, None, "front matter must be a mapping of 'key: value' lines")
     return meta, text[match.end():]
+
+
+def body_offset(text: str, body: str) -> int:
+    """How many lines of the file come before body (as MkDocs gives it: without the front matter and
+    the blank lines after it), so errors can name the file's line."""
+    match = _FRONT.match(text)
+    head = match.group(0) if match else ""
+    rest = text[len(head):]
+    blank = lambda s: len(s) - len(s.lstrip("\n"))  # noqa: E731
+    return head.count("\n") + blank(rest) - blank(body)

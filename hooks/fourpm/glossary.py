@@ -21,6 +21,9 @@ from . import codes
 from .errors import ContentError
 from .schema import validate
 
+# Per-page results, kept across rebuilds (live preview) and for every page of a large site.
+PAGE_CACHE = 16384
+
 FILE = "data/glossary.yml"
 ALL = "all"  # forbidden variants for every language
 
@@ -147,7 +150,7 @@ _ATTR_LIST = re.compile(r"\{:?\s*[#.][^}\n]*\}")
 _META_TEXT = ("title", "description")
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=PAGE_CACHE)
 def prose(text: str, link_targets: bool = False) -> str:
     """The page as readers read it: front matter reduced to its title and description, code, comments
     (placeholders), link targets (unless link_targets) and attribute lists blanked. Line numbers are
@@ -186,7 +189,7 @@ class Lines:
 _QUOTES = "\"'“”«»‘’„"
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=PAGE_CACHE)
 def phrase_pattern(phrase: str) -> re.Pattern:
     """A phrase whatever its case, quotes and spacing: "4 per 1000 Initiative" also finds
     'the "4 per 1000" Initiative'."""
@@ -216,7 +219,7 @@ def _forbidden(glossary: Glossary, lang: str) -> tuple[re.Pattern | None, list[s
     return (re.compile("|".join(parts), re.I) if parts else None), preferred
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=PAGE_CACHE)
 def check_forbidden(glossary: Glossary, lang: str, text: str, file: str) -> tuple[Finding, ...]:
     """Forbidden variants written in a page (text: the whole file)."""
     pattern, preferred = _forbidden(glossary, lang)
@@ -232,7 +235,7 @@ def check_forbidden(glossary: Glossary, lang: str, text: str, file: str) -> tupl
     return tuple(found)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=PAGE_CACHE)
 def check_protected(glossary: Glossary, source_text: str, text: str, file: str, source_file: str) -> tuple[Finding, ...]:
     """Protected names that a translation writes less than half as often as its French source: translated
     (a translator may say "it" for a name written twice, not replace most of its uses)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .catalog import Catalog, load_catalog
+from .errors import ContentError
 from .render import Renderer
 
 T = TypeVar("T")
@@ -29,6 +30,17 @@ class Project:
     @property
     def templates_dir(self) -> Path:
         return self.root / "overrides" / "fpm"
+
+
+def project_of(config) -> Project:
+    """The project a MkDocs config builds: its folder and languages in the order of mkdocs.yml, the source
+    first (not i18n's `default` flag, which build_only_locale moves to the one language `make serve`
+    previews). Kept on the config: pages ask for it thousands of times per build."""
+    project = config.get("_fpm_project")
+    if project is None:
+        languages = tuple(lang.locale for lang in config.plugins["i18n"].config.languages)
+        project = config["_fpm_project"] = Project(Path(config.config_file_path).resolve().parent, languages)
+    return project
 
 
 def fingerprint(*dirs: Path) -> tuple:
@@ -74,3 +86,21 @@ def _load_core(project: Project) -> tuple[Catalog, Renderer]:
 def load(project: Project) -> tuple[Catalog, Renderer]:
     """The project's catalogue and renderer; the same objects until a source file changes."""
     return cached(project, "core", _load_core)
+
+
+# What features read from the whole project, registered when their module is imported: the parallel
+# build (tools/build.py) computes them once before it forks, and the language processes inherit them.
+PRELOADS: list[Callable[[Project], object]] = []
+
+
+def preload(loader: Callable[[Project], object]) -> None:
+    PRELOADS.append(loader)
+
+
+def preload_all(project: Project) -> None:
+    refresh(project)
+    for loader in [load, *PRELOADS]:
+        try:
+            loader(project)
+        except ContentError:
+            return  # each language process reports it, as a build error

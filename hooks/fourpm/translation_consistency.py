@@ -15,6 +15,9 @@ from decimal import Decimal, InvalidOperation
 
 from .glossary import Finding, Lines, prose
 
+# Per-page results, kept across rebuilds (live preview) and for every page of a large site.
+PAGE_CACHE = 16384
+
 # Thousands separators and the decimal mark of each language; spaces of every kind group thousands.
 _SPACES = " \u00a0\u202f\u2009"
 DECIMAL = {"fr": ",", "en": ".", "es": ","}
@@ -99,7 +102,7 @@ def _url_value(url: str, languages: tuple[str, ...]) -> str:
     return "/".join("{lang}" if p in languages and i > 2 else p for i, p in enumerate(parts)).rstrip("/").lower()
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=PAGE_CACHE)
 def facts(text: str, lang: str, languages: tuple[str, ...] = ("fr", "en", "es")) -> tuple[Fact, ...]:
     """The facts of a page (text: the whole file), with their lines."""
     found: list[Fact] = []

@@ -6,6 +6,7 @@ in overrides/ (partials/fpm-*.html, 404.html, sitemap.xml) and overrides/fpm/tra
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,8 +40,19 @@ def status(project: site.Project) -> tr.Status:
     return site.cached(project, "translations", lambda p: tr.compute_status(p.root, p.languages, glossary(p)))
 
 
+site.preload(status)  # the parallel build computes it once, before the language processes fork
+
+
 def glossary(project: site.Project) -> gl.Glossary:
-    return site.cached(project, "glossary", lambda p: gl.load_glossary(p.data_dir, p.languages))
+    # Keyed by the glossary file alone: the checks are cached per Glossary object, and editing a page
+    # must not throw away the checks of every other page.
+    stat = (project.data_dir / "glossary.yml").stat()
+    return _glossary(project, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _glossary(project: site.Project, _mtime: int, _size: int) -> gl.Glossary:
+    return gl.load_glossary(project.data_dir, project.languages)
 
 
 def _project(call: BlockCall) -> site.Project:
