@@ -31,6 +31,7 @@ from bench.corpus import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+ANALYSIS = "## Analysis"  # a hand-written section of RESULTS.md, kept when the tables are measured again
 
 
 @dataclass
@@ -207,6 +208,10 @@ def main() -> int:
         for n in (int(size) for size in args.sizes.split(",")):
             results.append(bench_size(n, args.repeats if n < 1000 else 1, Path(work)))
     text = report(results, started)
+    if args.output.exists():  # keep the hand-written analysis of the last results
+        previous = args.output.read_text(encoding="utf-8")
+        if ANALYSIS in previous:
+            text += "\n" + previous[previous.index(ANALYSIS):]
     args.output.write_text(text, encoding="utf-8")
     print(text)
     return 0
