@@ -94,8 +94,8 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
         with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
             results = pool.map(_worker, jobs)
         errors = [value for status, value in results if status == "error"]
-        if errors:
-            raise BuildFailed("; ".join(errors))
+        if errors:  # the same bad input stops every language: say it once
+            raise BuildFailed("; ".join(dict.fromkeys(errors)))
         _merge(parts, out, [value for _status, value in results], i18n)
     finally:
         for part in parts:
