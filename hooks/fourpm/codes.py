@@ -16,7 +16,7 @@ _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 def segments(markdown: str, comments: bool = False) -> Iterator[tuple[bool, str]]:
     """Yield (is_prose, text) pieces that join back into the Markdown unchanged; HTML comments count
     as prose only if `comments` (placeholders are comments, and are not replaced inside code)."""
-    split = _split_code if comments else _split_inline
+    split = _split_code if comments else split_by
     fence: str | None = None
     prose: list[str] = []
     for line in markdown.splitlines(keepends=True):
@@ -35,10 +35,11 @@ def segments(markdown: str, comments: bool = False) -> Iterator[tuple[bool, str]
 
 
 def _split_code(text: str) -> Iterator[tuple[bool, str]]:
-    return _split_inline(text, _CODE_SPAN)
+    return split_by(text, _CODE_SPAN)
 
 
-def _split_inline(text: str, not_prose: re.Pattern = _NOT_PROSE) -> Iterator[tuple[bool, str]]:
+def split_by(text: str, not_prose: re.Pattern = _NOT_PROSE) -> Iterator[tuple[bool, str]]:
+    """(is_prose, piece) for the runs of text around the matches of not_prose, in order."""
     start = 0
     for match in not_prose.finditer(text):
         if match.start() > start:

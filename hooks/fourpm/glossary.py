@@ -264,14 +264,7 @@ _SKIP_CLASS = re.compile(r"""class\s*=\s*["'][^"']*\b(?:fpm-block|fpm-glossary|f
 
 def _pieces(html: str) -> Iterator[tuple[bool, str]]:
     """(is_text, piece) for each text run and tag of html, in order."""
-    start = 0
-    for match in _TOKENS.finditer(html):
-        if match.start() > start:
-            yield True, html[start:match.start()]
-        yield False, match.group(0)
-        start = match.end()
-    if start < len(html):
-        yield True, html[start:]
+    return codes.split_by(html, _TOKENS)
 
 
 def term_matcher(glossary: Glossary, lang: str) -> tuple[re.Pattern | None, dict[str, Term]]:
