@@ -154,7 +154,7 @@ class Renderer:
 
     # -- a whole page ---------------------------------------------------------------------
     def render_page(self, markdown: str, page: PageRef, extra: dict | None = None) -> str:
-        """Markdown with placeholders, bracketed codes and automatic blocks replaced."""
+        """Markdown with its placeholders, and the automatic blocks of objective and facility pages, replaced."""
         own_code = self._own_code(page)
         if page.is_objective and own_code and "objective-summary" not in markdown:
             markdown = f"<!-- 4p1000 objective-summary code={own_code} -->\n\n" + markdown
