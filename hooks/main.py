@@ -5,9 +5,8 @@ from copy import deepcopy
 
 from mkdocs.exceptions import PluginError
 
-from fourpm import frontmatter, site
+from fourpm import site
 from fourpm.errors import ContentError
-from fourpm.render import PageRef
 
 
 def _project(config) -> site.Project:
@@ -27,18 +26,10 @@ def on_config(config):
     _load(config)
 
 
-def _page_ref(page, config, markdown: str | None = None) -> PageRef:
-    lang = config.theme["language"]
-    file_lang = getattr(page.file, "locale", lang)  # the French file, when a translation is missing
-    path = page.file.src_uri.split("/", 1)[1] if page.file.src_uri.startswith(f"{file_lang}/") else page.file.src_uri
-    offset = frontmatter.body_offset(page.file.content_string, markdown) if markdown is not None else 0
-    return PageRef(lang, path, f"docs/{file_lang}/{path}", offset)
-
-
 # Replace placeholders with generated blocks.
 def on_page_markdown(markdown, page, config, files):
     _catalog, renderer = _load(config)
-    ref = _page_ref(page, config, markdown)
+    ref = site.page_ref(page, config, markdown)
     if title := renderer.title(ref):
         page.meta["title"] = title
     try:
@@ -51,7 +42,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     _catalog, renderer = _load(config)
     try:
-        return renderer.link_codes(html, _page_ref(page, config))
+        return renderer.link_codes(html, site.page_ref(page, config))
     except ContentError as error:
         raise PluginError(str(error)) from None
 

@@ -75,9 +75,7 @@ def on_page_context(context, page, config, nav):
     frame = _collector.current
     if frame is None:
         return context
-    file_lang = getattr(page.file, "locale", frame["lang"])  # the French file, when a translation is missing
-    src = page.file.src_uri
-    path = src.split("/", 1)[1] if src.startswith(f"{file_lang}/") else src
+    path = site.page_ref(page, config).path
     if path in frame["wanted"]:
         _collector.record(pdf.RenderedPage(path, page.title, page.url, page.content or "",
                                            (page.meta or {}).get("description")))

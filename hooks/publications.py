@@ -18,7 +18,7 @@ from fourpm import feeds, newsletter, newsletter_email, press, site, wiki
 from fourpm.datapages import dataset
 from fourpm.dates import build_date, format_date
 from fourpm.errors import ContentError
-from fourpm.render import BlockCall, PageRef
+from fourpm.render import BlockCall
 
 
 @dataclass
@@ -46,14 +46,6 @@ def _checked(config, read):
 
 def _partners(project: site.Project) -> dict:
     return dataset(project.root, project.languages).partners  # read and validated by the data pages
-
-
-def _page_ref(page, config) -> PageRef:
-    lang = config.theme["language"]
-    file_lang = getattr(page.file, "locale", lang)
-    uri = page.file.src_uri
-    path = uri.split("/", 1)[1] if uri.startswith(f"{file_lang}/") else uri
-    return PageRef(lang, path, f"docs/{file_lang}/{path}")
 
 
 def _prefix(config, lang: str | None = None) -> str:
@@ -116,7 +108,7 @@ def on_files(files, config):
 # linked) for its e-mail edition.
 @event_priority(-50)
 def on_page_content(html, page, config, files):
-    ref = _page_ref(page, config)
+    ref = site.page_ref(page, config)
     renderer = site.load(_project(config))[1]
     source = page.file.content_string
     for name, wanted, block in (("wiki-page-tags", wiki.has_tags, wiki.page_tags_block),
@@ -157,7 +149,7 @@ def on_page_context(context, page, config, nav):
     context["fpm_feeds"] = [
         {"type": f"application/{kind}+xml", "title": f"{labels['newsletter']} ({labels[f'newsletter_{kind}']})",
          "href": site_url + prefix + newsletter.feed_name(kind)} for kind in ("rss", "atom")] if site_url else []
-    path = _page_ref(page, config).path
+    path = site.page_ref(page, config).path
     if path.startswith(f"{wiki.PARTNERS}/") and page.file.generated_by and config.edit_uri:
         # "Edit this page" of a generated partner page opens the data it comes from.
         page.edit_url = urljoin(urljoin(config.repo_url or "", config.edit_uri), "../data/partners.yml")

@@ -36,8 +36,8 @@ def _labels(config) -> dict[str, str]:
 
 def _page(page, config) -> tuple[str, str]:
     """(path inside the language folder, language of the file): a missing translation's file is French."""
-    file_lang = getattr(page.file, "locale", config.theme["language"])
-    return web.page_path(page.file.src_uri, file_lang), file_lang
+    ref = site.page_ref(page, config)
+    return ref.path, ref.file.split("/")[1]  # docs/<file language>/<path>
 
 
 # Validate the glossary and read the status once, before any page is written.

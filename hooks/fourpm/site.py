@@ -9,7 +9,8 @@ from typing import TypeVar
 
 from .catalog import Catalog, load_catalog
 from .errors import ContentError
-from .render import Renderer
+from . import frontmatter
+from .render import PageRef, Renderer
 
 T = TypeVar("T")
 
@@ -41,6 +42,18 @@ def project_of(config) -> Project:
         languages = tuple(lang.locale for lang in config.plugins["i18n"].config.languages)
         project = config["_fpm_project"] = Project(Path(config.config_file_path).resolve().parent, languages)
     return project
+
+
+def page_ref(page, config, markdown: str | None = None) -> PageRef:
+    """The page MkDocs is building, as our functions see it: the build's language, the path inside the
+    language folder, and the source file (the French one when the translation is missing). Given the
+    Markdown body, it also counts the lines above it, so errors name the line of the file."""
+    lang = config.theme["language"]
+    file_lang = getattr(page.file, "locale", lang)
+    uri = page.file.src_uri
+    path = uri.split("/", 1)[1] if uri.startswith(f"{file_lang}/") else uri
+    offset = frontmatter.body_offset(page.file.content_string, markdown) if markdown is not None else 0
+    return PageRef(lang, path, f"docs/{file_lang}/{path}", offset)
 
 
 def fingerprint(*dirs: Path) -> tuple:

@@ -176,8 +176,3 @@ def tooltips(html: str, terms: gl.Glossary, lang: str, renderer) -> str:
     macro = renderer.template(TEMPLATE).term
     return gl.annotate(html, terms, lang, lambda text, definition: Markup(macro(text, definition)))
 
-
-def page_path(src_uri: str, file_lang: str) -> str:
-    """docs/<lang>/<path> -> <path>."""
-    return src_uri.split("/", 1)[1] if src_uri.startswith(f"{file_lang}/") else src_uri
-
