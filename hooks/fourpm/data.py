@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,6 +147,16 @@ def _id(value, file: str, field: str, seen: dict) -> str:
     return value
 
 
+def _entries(data, key: str, schema: type[Config], file: str) -> Iterator[tuple[str, Config]]:
+    """(field, validated item) for each item of the list `key`, each with a valid id not seen before."""
+    seen: dict[str, str] = {}
+    for index, item in enumerate(_items(data, key, file)):
+        field = f"{key}[{_label(item, index)}]"
+        cfg = _validate(schema, item, file, field)
+        seen[_id(cfg.id, file, f"{field}.id", seen)] = f"#{index + 1}"
+        yield field, cfg
+
+
 def _place(cfg: Config, file: str, field: str) -> None:
     """Coordinates come in pairs, and a point needs a city to say where it is."""
     if (cfg.lat is None) != (cfg.lon is None):
@@ -235,12 +246,8 @@ def load_partners(data_dir: Path, file: str = "data/partners.yml") -> dict[str, 
     data = read_yaml(Path(data_dir) / "partners.yml", file)
     regions = _regions(data, file)
     partners: dict[str, Partner] = {}
-    seen: dict[str, str] = {}
-    for index, item in enumerate(_items(data, "partners", file)):
-        field = f"partners[{_label(item, index)}]"
-        cfg = _validate(_PartnerSchema, item, file, field)
-        pid = _id(cfg.id, file, f"{field}.id", seen)
-        seen[pid] = f"#{index + 1}"
+    for field, cfg in _entries(data, "partners", _PartnerSchema, file):
+        pid = cfg.id
         _choice(cfg.kind, PARTNER_KINDS, file, f"{field}.kind")
         _place(cfg, file, field)
         if cfg.country is None:
@@ -338,12 +345,8 @@ def load_events(data_dir: Path, partners: dict[str, Partner] | None = None,
     """Events sorted by first day; organisers must be ids of data/partners.yml when partners are given."""
     data = read_yaml(Path(data_dir) / "events.yml", file)
     events: list[Event] = []
-    seen: dict[str, str] = {}
-    for index, item in enumerate(_items(data, "events", file)):
-        field = f"events[{_label(item, index)}]"
-        cfg = _validate(_EventSchema, item, file, field)
-        eid = _id(cfg.id, file, f"{field}.id", seen)
-        seen[eid] = f"#{index + 1}"
+    for field, cfg in _entries(data, "events", _EventSchema, file):
+        eid = cfg.id
         _choice(cfg.kind, EVENT_KINDS, file, f"{field}.kind")
         _place(cfg, file, field)
         during = None
@@ -451,12 +454,8 @@ def load_key_figures(data_dir: Path, file: str = "data/key_figures.yml") -> KeyF
     if src.date is None:
         raise ContentError(file, "source.date", "is missing", "write YYYY-MM-DD")
     figures: dict[str, Figure] = {}
-    seen: dict[str, str] = {}
-    for index, item in enumerate(_items(data, "figures", file)):
-        field = f"figures[{_label(item, index)}]"
-        cfg = _validate(_FigureSchema, item, file, field)
-        fid = _id(cfg.id, file, f"{field}.id", seen)
-        seen[fid] = f"#{index + 1}"
+    for field, cfg in _entries(data, "figures", _FigureSchema, file):
+        fid = cfg.id
         if cfg.value is None:
             raise ContentError(file, f"{field}.value", "is missing")
         if cfg.qualifier is not None:
