@@ -77,7 +77,7 @@ def mini_renderer(tmp_path_factory):
     root = write_tree(tmp_path_factory.mktemp("fuzz-mini"), MINI_FILES)
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(ROOT / "overrides", root / "overrides")
-    return site.load(site.Project(root, LANGS))
+    return site.load(site.project_at(root, LANGS))
 
 
 @FUZZ
@@ -99,7 +99,7 @@ def real_renderer():
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     config = config.plugins.on_config(config)
-    catalog, renderer = site.load(site.Project(ROOT, tuple(lang.locale for lang in config.plugins["i18n"].config.languages)))
+    catalog, renderer = site.load(site.project_of(config))
     return catalog, renderer, dict(config.extra)
 
 

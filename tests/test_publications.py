@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, build, write_tree
+from conftest import LANGUAGES, ROOT, build, write_tree
 from fourpm.errors import ContentError
 from fourpm.frontmatter import split
 from fourpm.press import load_press_review, load_releases, review_by_month
@@ -259,7 +259,7 @@ def test_bad_release_gets_a_clear_error(pub_site, changes, message):
 # -- press review ------------------------------------------------------------------------------------
 def test_press_review_grouped_by_month_newest_first(pub_site):
     entries = load_press_review(pub_site / "data")
-    groups = {lang: review_by_month(entries, lang) for lang in LANGS}
+    groups = {lang: review_by_month(entries, LANGUAGES, lang) for lang in LANGS}
     assert [g["month"] for g in groups["fr"]] == ["Février 2023", "Novembre 2022"]
     assert [g["month"] for g in groups["es"]] == ["Febrero de 2023", "Noviembre de 2022"]
     february = groups["en"][0]["entries"]

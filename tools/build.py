@@ -84,8 +84,7 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     languages = i18n.build_languages  # the default language first, as the plugin builds them
     # Read and check the whole project once (catalogue, translation status...): the forked language
     # processes inherit it instead of each computing it again.
-    site.preload_all(site.Project(Path(config_file).resolve().parent,
-                                  tuple(lang.locale for lang in i18n.config.languages)))
+    site.preload_all(site.project_of(config))
     parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
     try:
         jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from babel import Locale
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
+from .core import reader
 from .errors import ContentError, did_you_mean
 from .schema import validate
 
@@ -31,26 +31,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRIES = frozenset(code for code in Locale.parse("en").territories if re.fullmatch(r"[A-Z]{2}", code))
 
 
-# -- YAML without implicit dates: "2023-02-30" must become an error naming its field, not a crash ----
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-
-
 def read_yaml(path: Path, file: str):
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except FileNotFoundError:
-        raise ContentError(file, None, "file is missing") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise ContentError(file, None, f"not valid YAML{where}: {problem}", "check the quotes and the indentation") from None
+    return reader.read_yaml(path, file)
 
 
 # -- options for the Config schemas ---------------------------------------------------------------

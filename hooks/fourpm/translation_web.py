@@ -55,11 +55,6 @@ def _glossary(project: site.Project, _mtime: int, _size: int) -> gl.Glossary:
     return gl.load_glossary(project.data_dir, project.languages)
 
 
-def _project(call: BlockCall) -> site.Project:
-    """The project a generated block belongs to."""
-    return site.Project(call.renderer.root, call.renderer.catalog.languages)
-
-
 # -- banners ------------------------------------------------------------------------------------
 def banner(state: tr.Status, langs: Languages, path: str, file_lang: str, labels: dict[str, str]) -> dict | None:
     """The banner of a page for readers of langs.current, or None: a page shown in French because its
@@ -149,7 +144,7 @@ def status_view(state: tr.Status, lang: str, labels: dict[str, str], link, title
 
 
 def _status_block(call: BlockCall) -> str:
-    state = status(_project(call))
+    state = status(call.project)
     lang = call.page.lang
     catalog = call.renderer.catalog
 
@@ -163,7 +158,7 @@ def _status_block(call: BlockCall) -> str:
 
 def _glossary_block(call: BlockCall) -> str:
     lang = call.page.lang
-    return call.renderer.template(TEMPLATE).glossary(gl.view(glossary(_project(call)), lang), call.renderer.labels(lang))
+    return call.renderer.template(TEMPLATE).glossary(gl.view(glossary(call.project), lang), call.renderer.labels(lang))
 
 
 register_block("translation-status", _status_block)
