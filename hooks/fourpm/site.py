@@ -59,6 +59,11 @@ def fingerprint(*dirs: Path) -> tuple:
     return tuple(sorted(entries))
 
 
+def fingerprint_file(path: Path) -> tuple:
+    stat = path.stat()
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
 _cache: dict[tuple[Project, str], tuple[tuple, object]] = {}
 _stamps: dict[Project, tuple] = {}
 
