@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 NODE_READY := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-quality bench clean translations check-translations newsletter system system-quality
+.PHONY: site serve test test-quality bench clean translations check-translations newsletter system system-quality check-properdocs
 
 # The Debian packages of system-packages.txt this machine lacks: installed as root or with sudo that asks
 # no password; otherwise one line names the command to run.
@@ -61,6 +61,18 @@ newsletter: $(READY)
 # The build benchmark (bench/run.py): about 15 minutes on 2 cores; writes bench/RESULTS.md.
 bench: $(READY) $(NODE_READY)
 	$(PY) -m bench.run
+
+# The same site built with ProperDocs (the maintained continuation of MkDocs 1.x) in its own .venv-properdocs:
+# the files must be the same as MkDocs' (generator meta tag apart). .ci/run runs it.
+PD_VENV := .venv-properdocs
+$(PD_VENV)/.ready: requirements.txt requirements-properdocs.txt | system
+	test -x $(PD_VENV)/bin/python || $(PYTHON) -m venv $(PD_VENV)
+	$(PD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PD_VENV)/bin/python -m pip install --quiet -r requirements-properdocs.txt
+	touch $@
+
+check-properdocs: $(READY) $(NODE_READY) $(PD_VENV)/.ready
+	$(PY) -m tools.check_properdocs $(VENV)/bin/mkdocs $(PD_VENV)/bin/properdocs
 
 clean:
 	rm -rf site .site.build-* .pytest_cache

@@ -450,6 +450,8 @@ def load_key_figures(data_dir: Path, file: str = "data/key_figures.yml") -> KeyF
                               cfg.label, cfg.section)
     charts: dict[str, Chart] = {}
     seen = {}
+    if not isinstance(data.get("charts") or [], list):
+        raise ContentError(file, "charts", "expected a list under 'charts:'", "write '- id: ...' items, or delete the key")
     for index, item in enumerate(data.get("charts") or []):
         field = f"charts[{_label(item, index)}]"
         cfg = _validate(_ChartSchema, item, file, field)

@@ -26,7 +26,7 @@ from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, c
 from .core.languages import Languages
 from .errors import ContentError, did_you_mean
 from .render import BlockCall, register_block
-from .site import Project, cached
+from .site import Project, cached, preload
 
 ASSETS = "assets/fpm"  # where the build copies Leaflet and the map's land, from the site's root
 CALENDAR = "events/agenda-{lang}.ics"  # in each language's folder of the site
@@ -60,6 +60,9 @@ def dataset(project: Project) -> DataSet:
     """The validated data, read once per process and again when a file of data/ changes."""
     return cached(project, "datapages", lambda p: load(p.root))
 
+
+
+preload(dataset)  # checked once by the parallel build, before the languages fork
 
 def _root(call: BlockCall) -> Path:
     # The renderer's templates are the project's overrides/fpm/: the project is two levels up.

@@ -21,7 +21,7 @@ from .core import reader
 from .errors import ContentError
 from .render import BlockCall, PageRef, register_block, site_url
 from .schema import validate
-from .site import Project, cached
+from .site import Project, cached, preload
 
 FOLDER = "newsletter"
 ISSUE_NAME = re.compile(r"^issue-(\d+)\.md$")
@@ -174,6 +174,9 @@ def issues(project: Project) -> list[Issue]:
     """The project's issues, read once per process and again when a source changes."""
     return cached(project, "newsletter", lambda p: load_issues(p.docs_dir, p.languages))
 
+
+
+preload(issues)
 
 def file_url(call: BlockCall, name: str) -> str:
     """Relative link from the page to a file the build writes in the language's folder of the site."""

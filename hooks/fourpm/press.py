@@ -21,7 +21,7 @@ from .errors import ContentError, did_you_mean
 from .newsletter import parse_day, read_meta, source_files
 from .render import BlockCall, PageRef, register_block
 from .schema import validate
-from .site import Project, cached
+from .site import Project, cached, preload
 
 RELEASES = "press/releases"
 REVIEW_FILE = "data/press_review.yml"
@@ -190,6 +190,10 @@ def releases(project: Project) -> list[Release]:
 def review(project: Project) -> list[ReviewEntry]:
     return cached(project, "press-review", lambda p: load_press_review(p.data_dir))
 
+
+
+preload(releases)
+preload(review)
 
 def releases_block(call: BlockCall) -> str:
     lang = call.page.lang

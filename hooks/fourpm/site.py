@@ -108,9 +108,7 @@ def preload(loader: Callable[[Project], object]) -> None:
 
 
 def preload_all(project: Project) -> None:
+    """Run every registered loader: bad input is a ContentError, said once, before any language builds."""
     refresh(project)
     for loader in [load, *PRELOADS]:
-        try:
-            loader(project)
-        except ContentError:
-            return  # each language process reports it, as a build error
+        loader(project)

@@ -46,8 +46,9 @@ site.preload(status)  # the parallel build computes it once, before the language
 def glossary(project: site.Project) -> gl.Glossary:
     # Keyed by the glossary file alone: the checks are cached per Glossary object, and editing a page
     # must not throw away the checks of every other page.
-    stat = (project.data_dir / "glossary.yml").stat()
-    return _glossary(project, stat.st_mtime_ns, stat.st_size)
+    path = project.data_dir / "glossary.yml"
+    stat = path.stat() if path.exists() else None  # no file: an empty glossary
+    return _glossary(project, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1)
 
 
 @functools.lru_cache(maxsize=8)

@@ -24,7 +24,7 @@ from .datapages import dataset
 from .newsletter import read_meta
 from .render import BlockCall, PageRef, register_block
 from .schema import validate
-from .site import Project, cached
+from .site import Project, cached, preload
 
 FOLDER = "wiki"
 PARTNERS = "wiki/partners"
@@ -140,6 +140,9 @@ def backlinks(links: dict[str, set[str]]) -> dict[str, list[str]]:
 def sheets(project: Project) -> dict[str, dict[str, Sheet]]:
     return cached(project, "wiki", lambda p: load_sheets(p.docs_dir, p.languages))
 
+
+
+preload(sheets)
 
 def _data(call: BlockCall):
     """Partners and events, as the data pages read them (data/partners.yml, data/events.yml)."""
