@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import LANGUAGES, ROOT
-from fourpm import charts, datapages, geo, ics
+from fourpm import charts, datapages, geo, ics, site
 from fourpm.catalog import load_labels
 from fourpm.data import load_events, load_key_figures, load_partners, load_regions
 from fourpm.errors import ContentError
@@ -26,7 +26,7 @@ def labels(lang):
 
 @pytest.fixture(scope="module")
 def data():
-    return datapages.load(ROOT)
+    return datapages.load(site.project_at(ROOT, LANGS))
 
 
 # -- the real data -------------------------------------------------------------------------------
@@ -227,10 +227,10 @@ def _drop(items_key, index, key):
 def test_bad_data_gives_one_clear_error(tmp_path, file, change, message):
     data_dir = _data_dir(tmp_path, file, change)
     with pytest.raises(ContentError) as error:
-        partners = load_partners(data_dir)
+        partners = load_partners(data_dir, languages=LANGS)
         load_regions(data_dir)
-        load_events(data_dir, partners)
-        load_key_figures(data_dir)
+        load_events(data_dir, partners, languages=LANGS)
+        load_key_figures(data_dir, languages=LANGS)
     assert message in str(error.value)
 
 
@@ -238,4 +238,4 @@ def test_invalid_yaml_names_the_line(tmp_path):
     shutil.copytree(DATA, tmp_path / "data")
     (tmp_path / "data" / "events.yml").write_text("events:\n  - id: x\n    name: {fr: a: b}\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"data/events.yml, line 3: is not valid YAML"):
-        load_events(tmp_path / "data")
+        load_events(tmp_path / "data", languages=LANGS)

@@ -71,9 +71,9 @@ def dump(tree) -> str:
 
 DATA_LOADERS: dict[str, Callable[[Path], object]] = {
     "labels.yml": lambda d: load_labels(d, LANGS),
-    "partners.yml": lambda d: data.load_partners(d),
-    "events.yml": lambda d: data.load_events(d, data.load_partners(d)),
-    "key_figures.yml": lambda d: data.load_key_figures(d),
+    "partners.yml": lambda d: data.load_partners(d, languages=LANGS),
+    "events.yml": lambda d: data.load_events(d, data.load_partners(d, languages=LANGS), languages=LANGS),
+    "key_figures.yml": lambda d: data.load_key_figures(d, languages=LANGS),
     "glossary.yml": lambda d: glossary.load_glossary(d, LANGS),
     Path(press.REVIEW_FILE).name: lambda d: press.load_press_review(d),
 }
@@ -180,7 +180,7 @@ def test_found_by_fuzzing_a_region_listing_a_list_instead_of_a_country_code(data
     (data_copy / "partners.yml").write_text(dump(tree), encoding="utf-8")
     try:
         with pytest.raises(ContentError, match=r"^data/partners\.yml, field 'regions\."):
-            data.load_partners(data_copy)
+            data.load_partners(data_copy, languages=LANGS)
     finally:
         (data_copy / "partners.yml").write_text(original, encoding="utf-8")
 

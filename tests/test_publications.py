@@ -215,7 +215,7 @@ def test_press_room_has_contacts_releases_and_review(real_site, lang):
 def test_every_partner_has_a_wiki_page(real_site, lang):
     from fourpm.data import load_partners
 
-    partners = load_partners(ROOT / "data")
+    partners = load_partners(ROOT / "data", languages=tuple(LANGS))
     index = article(read(real_site, f"{LANGS[lang]}wiki/partners/index.html"))
     for partner in partners.values():
         page = read(real_site, f"{LANGS[lang]}wiki/partners/{partner.id}/index.html")

@@ -44,21 +44,21 @@ class DataSet:
         return self.regions.get(event.country, "international") if event.country else "international"
 
 
-def load(root: Path) -> DataSet:
-    data_dir = Path(root) / "data"
-    partners = load_partners(data_dir)
+def load(project: Project) -> DataSet:
+    data_dir, languages = project.data_dir, project.languages
+    partners = load_partners(data_dir, languages=languages)
     regions = load_regions(data_dir)
-    events = load_events(data_dir, partners)
+    events = load_events(data_dir, partners, languages=languages)
     for event in events:
         if event.country and event.country not in regions:
             raise ContentError("data/events.yml", f"events[{event.id}].country", f"{event.country} is in no region",
                                "add it to the `regions:` table of data/partners.yml")
-    return DataSet(partners, regions, events, load_key_figures(data_dir))
+    return DataSet(partners, regions, events, load_key_figures(data_dir, languages=languages))
 
 
 def dataset(project: Project) -> DataSet:
     """The validated data, read once per process and again when a file of data/ changes."""
-    return cached(project, "datapages", lambda p: load(p.root))
+    return cached(project, "datapages", load)
 
 
 
