@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import dataclasses
+
 import pytest
 import yaml
 
@@ -376,3 +378,9 @@ def test_the_build_reports_refusals_missing_harfbuzz_and_failed_documents(hook, 
     assert warnings[1].startswith("docs/fr/press-kit.md: file:///etc/hostname is left out of press-kit-fr.pdf")
     with pytest.raises(PluginError, match="Install the Debian packages libpango-1.0-0 libpangoft2-1.0-0"):
         hook._report(pdf_render.Outcome(fatal="OSError: cannot load library 'libpango-1.0-0'"))
+
+
+def test_a_right_to_left_language_gets_a_right_to_left_pdf():
+    guide = Declaration("ambassador-guide", "guide/index.md", ())
+    job = pdf.build_job(guide, pages("fr"), dataclasses.replace(edition("fr"), direction="rtl"), pdf.template_env(ROOT))
+    assert '<html lang="fr" dir="rtl">' in job.html
