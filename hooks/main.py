@@ -8,6 +8,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import clean_directory
 
 from fourpm import site
+from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
 
 
@@ -54,8 +55,12 @@ def on_pre_build(config):
     _preview["stamp"] = stamp
 
 
-# Read and validate every source once, before anything is written.
+# Read and validate the settings and every source once, before anything is written.
 def on_config(config):
+    try:
+        config["_fpm_settings"] = read_settings(config.extra)
+    except ContentError as error:
+        raise PluginError(str(error)) from None
     site.refresh(_project(config))
     _load(config)
 
