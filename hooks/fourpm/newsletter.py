@@ -86,7 +86,6 @@ class Issue(Texts):
         return f"newsletter-{self.number}"
 
 
-
 def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:
     """Every issue, by number; or a ContentError naming the file and field."""
     source = languages[0]
