@@ -4,9 +4,12 @@ from __future__ import annotations
 from copy import deepcopy
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 
-from fourpm import site
+from fourpm import deployment, site
 from fourpm.errors import ContentError
+
+log = get_plugin_logger("site")
 
 
 def _project(config) -> site.Project:
@@ -20,10 +23,25 @@ def _load(config):
         raise PluginError(str(error)) from None
 
 
-# Read and validate every source once, before anything is written.
+# Read and validate every source once, before anything is written; the headings' permalink tooltip in
+# the language being built; an example site_url said once per build (the first language), as information.
 def on_config(config):
     site.refresh(_project(config))
-    _load(config)
+    _catalog, renderer = _load(config)
+    labels = renderer.labels(config.theme["language"])
+    toc = config.mdx_configs.setdefault("toc", {})
+    if toc.get("permalink"):
+        toc["permalink_title"] = labels[deployment.PERMALINK_LABEL]
+    note = deployment.site_url_note(config.site_url)
+    if note and config.theme["language"] == config.plugins["i18n"].build_languages[0]:
+        log.info(note)
+
+
+# Material's strings that the site words itself, in the language being built (partials/language.html).
+def on_env(env, config, files):
+    _catalog, renderer = _load(config)
+    env.globals["fpm_theme_strings"] = deployment.theme_strings(renderer.labels(config.theme["language"]))
+    return env
 
 
 # Replace placeholders with generated blocks.
