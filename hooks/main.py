@@ -23,15 +23,20 @@ def _load(config):
         raise PluginError(str(error)) from None
 
 
-# Read and validate every source once, before anything is written; the headings' permalink tooltip in
-# the language being built; an example site_url said once per build (the first language), as information.
+# Read and validate every source once, before anything is written.
 def on_config(config):
     site.refresh(_project(config))
+    _load(config)
+
+
+# In the language being built (set by mkdocs-static-i18n's on_config, which runs last), before pages
+# are rendered: the headings' permalink tooltip; an example site_url said once per build (in the first
+# language), as information.
+def on_pre_build(config):
     _catalog, renderer = _load(config)
-    labels = renderer.labels(config.theme["language"])
     toc = config.mdx_configs.setdefault("toc", {})
     if toc.get("permalink"):
-        toc["permalink_title"] = labels[deployment.PERMALINK_LABEL]
+        toc["permalink_title"] = renderer.labels(config.theme["language"])[deployment.PERMALINK_LABEL]
     note = deployment.site_url_note(config.site_url)
     if note and config.theme["language"] == config.plugins["i18n"].build_languages[0]:
         log.info(note)
