@@ -30,9 +30,9 @@ def on_config(config):
 
 
 # In the language being built (set by mkdocs-static-i18n's on_config, which runs last), before pages
-# are rendered: the headings' permalink tooltip; an example site_url said once per build (in the first
-# language), as information.
-def on_pre_build(config):
+# are read and rendered: the headings' permalink tooltip; an example site_url said once per build (in
+# the first language), as information.
+def on_files(files, config):
     _catalog, renderer = _load(config)
     toc = config.mdx_configs.setdefault("toc", {})
     if toc.get("permalink"):
@@ -40,6 +40,7 @@ def on_pre_build(config):
     note = deployment.site_url_note(config.site_url)
     if note and config.theme["language"] == config.plugins["i18n"].build_languages[0]:
         log.info(note)
+    return files
 
 
 # Material's strings that the site words itself, in the language being built (partials/language.html).
