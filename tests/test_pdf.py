@@ -368,6 +368,7 @@ def hook():
 def test_the_build_reports_refusals_missing_harfbuzz_and_failed_documents(hook, caplog):
     from mkdocs.exceptions import PluginError
     kit, guide = minimal_job("press-kit", "x"), pdf.Job("guide", "es", "docs/es/guide.md", "es/pdf/guide-es.pdf", "x")
+    caplog.set_level("INFO")
     outcome = pdf_render.Outcome(documents=2, rendered=1, harfbuzz_subset=False,
                                  refused=[(kit, "file:///etc/hostname")], errors=[(guide, "RecursionError: deep")])
     with pytest.raises(PluginError) as error:
