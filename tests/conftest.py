@@ -104,6 +104,15 @@ def build(project: Path, strict: bool = True) -> Path:
 
 
 @pytest.fixture(scope="session")
+def mini_built(tmp_path_factory) -> Path:
+    """The small site, its Spanish a2 page left to fall back to the French one, built once for the tests
+    that only read it."""
+    project = make_mini_site(tmp_path_factory.mktemp("mini"))
+    write_tree(project, {"docs/es/objectives/a2.md": None})
+    return build(project)
+
+
+@pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real site, built once per test run in strict mode, atomically."""
     from tools.build import build_site
