@@ -171,3 +171,22 @@ def as_json(diff: Diff) -> dict:
     return {"found": diff.found, "source_hash": diff.recorded, "commit": diff.commit,
             "changes": [{"kind": c.kind, "unit": c.unit, "old": c.old, "new": c.new,
                          "sentences": [{"sign": s, "text": t} for s, t in c.sentences]} for c in diff.changes]}
+
+
+def report_text(diffs: dict[tuple[str, str], Diff], source: str) -> str:
+    """The section `make translations` adds for outdated pages: what changed in the French."""
+    if not diffs:
+        return ""
+    lines = ["", "", f"What changed in the French ({len(diffs)} outdated page(s)):"]
+    for (lang, path), diff in diffs.items():
+        lines += [f"  {lang}  {path}", as_text(diff, source)]
+    return "\n".join(lines)
+
+
+def with_json(data: dict, diffs: dict[tuple[str, str], Diff]) -> dict:
+    """The status as JSON, each outdated page of its to-do list with its French changes."""
+    for item in data["todo"]:
+        diff = diffs.get((item["lang"], item["path"]))
+        if diff is not None:
+            item["changes"] = as_json(diff)
+    return data

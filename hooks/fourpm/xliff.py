@@ -215,6 +215,7 @@ def export(root: Path, languages: tuple[str, ...], lang: str, paths: list[str] |
         node.set("source-language", source)
         node.set("target-language", lang)
         header = store.getheadernode(node, createifmissing=True)
+        node.insert(0, header)  # XLIFF 1.2: the header comes before the body
         etree.SubElement(header, store.namespaced("note")).text = HASH_NOTE + page.source_hash
         if page.note:
             etree.SubElement(header, store.namespaced("note")).text = page.note
@@ -372,7 +373,7 @@ def apply(root: Path, languages: tuple[str, ...], lang: str, imported: dict[str,
             value = targets.get(entry.unit.id, entry.target if entry.state == TRANSLATED else None)
             if value is None:
                 raise ContentError(name, None, f"unit '{entry.unit.id}' of docs/{source}/{path} has no translation",
-                                   "translate it in the tool (export with --outdated lists the units to do)")
+                                   "translate it in the tool, then import the file again")
             translation[entry.unit.id] = value
         pages.append((path, page, translation))
     written = []
