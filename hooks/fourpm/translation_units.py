@@ -132,7 +132,7 @@ class _Renderer(TranslatingMarkdownRenderer):
             self._current_docpath = self._build_docpath("title")
             title = self.translate_callback(token.title, self.path, self._current_docpath) if token.title else ""
             head += f' "{title}"'
-        body = self.blocks_to_lines(token.children, max_line_length=max_line_length)
+        body = list(self.blocks_to_lines(token.children, max_line_length=max_line_length))
         self._exit_container()
         return [head, *(("    " + line) if line.strip() else "" for line in body)]
 
