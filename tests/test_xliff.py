@@ -232,7 +232,7 @@ def test_a_translation_of_every_unit_imports_and_builds_with_codes_placeholders_
     assert "../../objectives/a6/" in built.links and "../../roadmap/cf-ii/" in built.links
     assert "fpm-translation-banner" not in (site / "en/initiative/governance/index.html").read_text(encoding="utf-8")
     box = site / "en/ambassadors/key-messages/index.html"
-    assert 'class="admonition note"' in box.read_text(encoding="utf-8") and "RÈGLE D'OR" in parse(box).text
+    assert 'class="admonition note"' in box.read_text(encoding="utf-8") and "RÈGLE D'OR" in "".join(parse(box).text)
 
 
 # -- outdated and missing pages ---------------------------------------------------------------------
