@@ -49,6 +49,9 @@ def changes(project: site.Project) -> dict[tuple[str, str], th.Diff]:
     return site.cached(project, "translation-diffs", lambda p: th.diffs(p.root, status(p)))
 
 
+site.preload(changes)
+
+
 def glossary(project: site.Project) -> gl.Glossary:
     # Keyed by the glossary file alone: the checks are cached per Glossary object, and editing a page
     # must not throw away the checks of every other page.

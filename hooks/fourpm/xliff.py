@@ -72,7 +72,7 @@ class PagePlan:
 
 
 # -- what is known of a page's translation ---------------------------------------------------------------
-def _read(file: Path, name: str) -> str | None:
+def _read(file: Path) -> str | None:
     return file.read_text(encoding="utf-8") if file.is_file() else None
 
 
@@ -95,7 +95,7 @@ def plan(root: Path, languages: tuple[str, ...], lang: str, path: str) -> PagePl
     current = (root / file).read_text(encoding="utf-8")
     units = tu.split(current, file)[2]
     page = PagePlan(path, tr.source_hash(current), [Entry(u) for u in units])
-    text = _read(root / "docs" / lang / path, f"docs/{lang}/{path}")
+    text = _read(root / "docs" / lang / path)
     if text is None or tr.TODO.search(text):
         return page
     translated = tu.split(text, f"docs/{lang}/{path}")[2]
@@ -114,6 +114,8 @@ def plan(root: Path, languages: tuple[str, ...], lang: str, path: str) -> PagePl
         return page
     old_units = tu.split(old_text, file)[2]
     known = _aligned(old_units, translated)
+    if not any(not uid.startswith(tu.META_PREFIX) for uid in known) and len(known) < len(translated):
+        page.note = "the translation's structure differs from the French page's: its text is not offered unit by unit"
     by_id = {u.id: u for u in old_units if u.id in known}
     by_text: dict[str, str] = {}
     for u in old_units:
@@ -379,7 +381,7 @@ def apply(root: Path, languages: tuple[str, ...], lang: str, imported: dict[str,
     written = []
     for path, page, translation in pages:
         file = root / "docs" / lang / path
-        current = _read(file, "")
+        current = _read(file)
         french = (root / "docs" / source / path).read_text(encoding="utf-8")
         french_meta, french_body, _units = tu.split(french, f"docs/{source}/{path}")
         keep = current is not None and not tr.TODO.search(current)
