@@ -32,6 +32,8 @@ VERSION = "1.2"
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
 HASH_NOTE = "source_hash: "
 TRANSLATED, NEEDS_TRANSLATION, NEEDS_REVIEW = "translated", "needs-translation", "needs-review-translation"
+# Where a page's front matter block ends (its YAML is read by fourpm.frontmatter; this only finds the lines).
+_HEAD = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
 class _Unit12(tt_xliff.xliffunit):
@@ -342,7 +344,7 @@ def read(data: bytes, name: str, root: Path, languages: tuple[str, ...]) -> tupl
 def _front_matter(text: str | None, french_meta: dict, values: dict[str, str], source_hash: str) -> str:
     """The translation's own front matter with the translated fields and source_hash; for a new page,
     the French front matter without the facts written only in French."""
-    match = frontmatter._FRONT.match(text) if text else None
+    match = _HEAD.match(text) if text else None
     if match is None:
         meta = {k: v for k, v in french_meta.items() if k not in tr.NEUTRAL_KEYS}
         meta.update(values)
