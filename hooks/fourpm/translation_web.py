@@ -44,14 +44,6 @@ def status(project: site.Project) -> tr.Status:
 site.preload(status)  # the parallel build computes it once, before the language processes fork
 
 
-def changes(project: site.Project) -> dict[tuple[str, str], th.Diff]:
-    """What changed in the French of each outdated page (from the repository's history)."""
-    return site.cached(project, "translation-diffs", lambda p: th.diffs(p.root, status(p)))
-
-
-site.preload(changes)
-
-
 def glossary(project: site.Project) -> gl.Glossary:
     # Keyed by the glossary file alone: the checks are cached per Glossary object, and editing a page
     # must not throw away the checks of every other page.
@@ -181,8 +173,9 @@ def _status_block(call: BlockCall) -> str:
         page = catalog.page(path, lang)
         return page.title if page else path.rsplit("/", 1)[0] if path.endswith("/index.md") else path
 
+    # What changed in the French of each outdated page, from the repository's history (only those pages).
     view = status_view(state, lang, call.renderer.labels(lang), lambda path: call.renderer.url(path, call.page), title,
-                       changes(_project(call)))
+                       th.diffs(call.renderer.root, state))
     return call.renderer.template(TEMPLATE).status(view, call.renderer.labels(lang))
 
 
