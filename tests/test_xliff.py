@@ -108,6 +108,7 @@ def real(tmp_path):
 
 def test_the_file_is_xliff_12_that_translate_toolkit_reads_with_the_right_word_count(tmp_path):
     root = tmp_path / "p"
+    shutil.copytree(ROOT / "data", root / "data")
     (root / "docs/fr").mkdir(parents=True)
     (root / "docs/fr/x.md").write_text(PAGE, encoding="utf-8")
     data, pages, units = xliff.export(root, LANGS, "en")
