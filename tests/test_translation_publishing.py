@@ -79,6 +79,7 @@ def test_the_issues_scenario_builds_in_strict_mode_with_banners_and_a_status_pag
         assert banner(html(site, f"{PREFIX[lang]}objectives/b1/index.html"))[0] == "outdated"
         assert banner(html(site, f"{PREFIX[lang]}objectives/a2/index.html"))[0] == "outdated"
         assert banner(html(site, f"{PREFIX[lang]}news/index.html"))[0] == "missing"
+        assert banner(html(site, f"{PREFIX[lang]}objectives/a1/index.html"))[0] == "outdated"  # French text deleted
     assert banner(html(site, "objectives/b1/index.html")) is None
     check = cli(project, "check")
     assert check.returncode == 1
