@@ -187,11 +187,11 @@ def _rich(items: list[tu.Piece]) -> list[StringElem]:
 def pages_to_export(root: Path, languages: tuple[str, ...], lang: str, paths: list[str] | None,
                     mode: str | None) -> list[str]:
     """The French paths to export: those given, or every page, or the outdated (or missing) ones."""
-    status = tr.compute_status(root, languages)
     if paths:
         for path in paths:
             tr._source_file(Path(root), languages[0], path)
         return paths
+    status = tr.compute_status(root, languages)
     if mode is None:
         return sorted(status.pages)
     wanted = tr.OUTDATED if mode == "outdated" else tr.MISSING
