@@ -67,7 +67,7 @@ def test_the_issues_scenario_builds_in_strict_mode_with_banners_and_a_status_pag
     })
     # Translations with their own problems: a forbidden variant, a protected name left out.
     write_tree(project, {
-        "docs/en/index.md": "---\ntitle: Home\n---\n\nSee [A1] and [A2-B1] of the 4 per 1000 Initiative.\n\n<!-- 4p1000 facilities -->\n",
+        "docs/en/index.md": "---\ntitle: Home\n---\n\nSee [A1] and [A2-B1] of the 4 per thousand Initiative.\n\n<!-- 4p1000 facilities -->\n",
         "docs/fr/facilities/gf-1.md": "---\nid: GF.1\nkind: global\ntitle: Soutien\nobjectives: [A2]\n---\n\nUne Global Facility.\n",
         "docs/es/facilities/gf-1.md": "---\nid: GF.1\ntitle: Apoyo\n---\n\nUn dispositivo mundial.\n",
     })
@@ -85,7 +85,7 @@ def test_the_issues_scenario_builds_in_strict_mode_with_banners_and_a_status_pag
     assert check.returncode == 1
     for line in ('docs/en/objectives/b1.md: the number "12" of docs/fr/objectives/b1.md (line 7) is missing here',
                  'docs/es/objectives/a2.md: the number "2023" of docs/fr/objectives/a2.md (line 3) is missing here',
-                 'docs/en/index.md, line 5: "4 per 1000 Initiative" is a forbidden variant',
+                 'docs/en/index.md, line 5: "4 per thousand Initiative" is a forbidden variant',
                  'docs/es/facilities/gf-1.md: "Global Facility" is written 0 time(s) here but 1 in docs/fr/facilities/gf-1.md',
                  "en  missing   news.md  (no translation yet)"):
         assert line in check.stdout
