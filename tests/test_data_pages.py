@@ -88,7 +88,7 @@ def test_each_data_page_exists_in_the_three_languages(data_site):
     site = build(data_site)
     words = {"fr": ("Chiffres clés", "Événements", "Réunion régionale « 4 pour 1000 » Asie", "7–10 février 2023"),
              "en": ("Key figures", "Events", "Regional Meeting for Asia", "7–10 February 2023"),
-             "es": ("Cifras clave", "Eventos", "Reunión regional &#34;4 pour 1000&#34; de Asia", "7–10 de febrero de 2023")}
+             "es": ("Cifras clave", "Eventos", "Reunión regional &#34;4 por 1000&#34; de Asia", "7–10 de febrero de 2023")}
     for lang in LANGS:
         pages = {p: html(site, f"{PREFIX[lang]}{p}") for p in
                  ("partners/index.html", "events/index.html", "dashboard/index.html", "support/index.html")}

@@ -34,7 +34,10 @@ def test_the_site_glossary_has_every_term_in_every_language(glossary):
         for lang in LANGS:
             assert term.forms[lang] and term.definitions[lang]
     names = {name for term in glossary.protected for name in term.forms["en"]}
-    assert {"4 pour 1000", "Core Facilities", "Global Facilities", "Twin Regions"} <= names
+    assert {"Core Facilities", "Global Facilities", "Twin Regions"} <= names
+    # The Initiative's name has one form per language (not one protected form for all).
+    name = next(t for t in glossary.terms if t.id == "initiative-name")
+    assert name.forms == {"fr": ("4 pour 1000",), "en": ("4 per 1000",), "es": ("4 por 1000",)}
     ids = {t.id for t in glossary.terms}
     assert {"soc", "ndc", "mrv", "strategic-plan", "implementation-plan", "alliance", "partnership", "consortium",
             "executive-secretariat", "stc"} <= ids
@@ -59,16 +62,22 @@ def test_bad_glossary_data_gives_one_clear_error(tmp_path, text, message):
 
 
 def test_forbidden_variants_whatever_the_case_quotes_and_spacing(glossary):
-    text = ('---\ntitle: "The 4 per 1000 Initiative"\n---\n\nAn annual rate of 0.4 %, that is 4 per 1000.\n\n'
-            'The "4 per 1000"\nInitiative and the technical and scientific committee.\n\n`4 per 1000 Initiative` in code.\n')
+    text = ('---\ntitle: "The 4 pour 1000 Initiative"\n---\n\nAn annual rate of 0.4 %, that is 4 per 1000.\n\n'
+            'The « 4\npour 1000 » Initiative and the technical and scientific committee.\n\n`4 pour 1000` in code.\n')
     found = gl.check_forbidden(glossary, "en", text, "docs/en/x.md")
     assert [(f.line, f.subject) for f in found] == [
-        (2, "4 per 1000 Initiative"), (7, "4 per 1000 Initiative"), (8, "technical and scientific committee")]
+        (2, "4 pour 1000"), (7, "4 pour 1000"), (8, "technical and scientific committee")]
+    assert str(found[0]) == ('docs/en/x.md, line 2: "4 pour 1000" is a forbidden variant '
+                             '(the glossary writes "4 per 1000")')
     assert str(found[2]) == ('docs/en/x.md, line 8: "technical and scientific committee" is a forbidden variant '
                              '(the glossary writes "Scientific and Technical Committee")')
-    assert gl.check_forbidden(glossary, "es", 'La Iniciativa internacional "4 por 1000" y el 4 por 1000 anual.', "f")[0].subject \
-        == "Iniciativa internacional 4 por 1000"
+    # Each language's own form is right in that language, and reported in the others.
+    assert gl.check_forbidden(glossary, "en", 'The international "4 per 1000" Initiative.', "f") == ()
+    assert gl.check_forbidden(glossary, "es", 'La Iniciativa internacional "4 por 1000" y el 4 por 1000 anual.', "f") == ()
+    assert [f.subject for f in gl.check_forbidden(glossary, "es", 'La Iniciativa "4 pour 1000" o "4 per 1000".', "f")] \
+        == ["4 pour 1000", "4 per 1000"]
     assert gl.check_forbidden(glossary, "fr", "L'Initiative internationale « 4 pour 1000 ».", "f") == ()
+    assert gl.check_forbidden(glossary, "fr", 'The "4 per 1000" Initiative.', "f")[0].subject == "4 per 1000"
 
 
 def test_a_translated_protected_name_is_reported_but_not_a_pronoun(glossary):
@@ -113,4 +122,6 @@ def test_terms_without_tooltip_and_the_glossary_view(glossary):
     soc = next(t for t in view["terms"] if t["id"] == "soc")
     assert soc["forms"][0] == "carbono orgánico del suelo"
     assert [o["lang"] for o in soc["others"]] == ["fr", "en"]
-    assert [t["id"] for t in view["protected"]][:3] == ["initiative-name", "core-facilities", "global-facilities"]
+    assert [t["id"] for t in view["protected"]][:3] == ["core-facilities", "global-facilities", "twin-regions"]
+    name = next(t for t in view["terms"] if t["id"] == "initiative-name")  # translated: listed with the terms
+    assert name["forms"] == ("4 por 1000",) and [o["forms"] for o in name["others"]] == [("4 pour 1000",), ("4 per 1000",)]

@@ -211,13 +211,13 @@ def test_the_glossary_page_and_the_tooltips_in_the_page_language(project):
 
 def test_a_forbidden_variant_warns_and_fails_the_strict_build(project):
     write_tree(project, {"docs/en/objectives/b1.md": "---\ncode: B1\ntitle: Investment plans\n---\n\n"
-                                                       "The NDCs of the 4 per 1000 Initiative and MRV.\n"})
+                                                       "The NDCs of the 4 pour 1000 Initiative and MRV.\n"})
     mark_all(project)
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
                             capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
     assert result.returncode != 0
-    assert ('docs/en/objectives/b1.md, line 7: "4 per 1000 Initiative" is a forbidden variant '
-            '(the glossary writes "4 pour 1000")') in result.stderr
+    assert ('docs/en/objectives/b1.md, line 7: "4 pour 1000" is a forbidden variant '
+            '(the glossary writes "4 per 1000")') in result.stderr
     assert 'docs/en/objectives/b1.md, line 7: the number "1000" is not in docs/fr/objectives/b1.md' in result.stderr
     assert "Traceback" not in result.stderr
     build(project, strict=False)  # a warning only: the site still builds when not strict
