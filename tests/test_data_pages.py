@@ -227,7 +227,7 @@ def test_charts_are_accessible_svg_with_their_data_next_to_them(data_site):
 
 def test_donation_link_comes_from_mkdocs_extra(data_site):
     site = build(data_site)
-    assert "Le lien pour faire un don en ligne sera publié" in html(site, "support/index.html")
+    assert "Pas de lien de don en ligne pour le moment" in html(site, "support/index.html")
     (data_site / "mkdocs.yml").write_text(config(donation="https://donate.example.org/4p1000"), encoding="utf-8")
     site = build(data_site)
     for lang, word in (("fr", "Faire un don"), ("en", "Donate"), ("es", "Donar")):
