@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from fourpm import feeds, newsletter, newsletter_email, press, site, wiki
 from fourpm.datapages import dataset
-from fourpm.dates import build_date, format_date
+from fourpm.dates import build_date
 from fourpm.errors import ContentError
 from fourpm.render import BlockCall
 
@@ -45,14 +45,12 @@ def _checked(config, read):
 
 
 def _partners(project: site.Project) -> dict:
-    return dataset(project.root, project.languages).partners  # read and validated by the data pages
+    return dataset(project).partners  # read and validated by the data pages
 
 
 def _prefix(config, lang: str | None = None) -> str:
-    """The folder of a language in the built site: "" for the default one, which `make serve` makes the
-    language it previews (mkdocs-static-i18n's build_only_locale)."""
-    lang = lang or config.theme["language"]
-    return "" if lang == config.plugins["i18n"].default_language else f"{lang}/"
+    """The folder of a language in the built site ("" at the root)."""
+    return _project(config).langs.prefix(lang or config.theme["language"])
 
 
 def _site_url(config, issues: list) -> str | None:
@@ -181,7 +179,7 @@ def on_post_build(config):
         links = {"web": site_url + url, "archive": home, "rss": rss_url, "home": site_url + prefix,
                  "logo": site_url + config.theme["logo"] if config.theme.get("logo") else None}
         view = {"number": issue.number, "title": issue.title(lang), "summary": issue.summary(lang),
-                "date": format_date(issue.date, lang)}
+                "date": project.langs.date(issue.date, lang)}
         try:
             document = newsletter_email.render(template, issue=view, links=links, labels=labels, lang=lang,
                                                site_name=config.site_name,

@@ -197,7 +197,7 @@ def test_the_status_page_in_each_language_outside_the_navigation(project):
 
 def test_the_glossary_page_and_the_tooltips_in_the_page_language(project):
     site = build(project)
-    glossary = web.glossary(fpm_site.Project(project, LANGS))
+    glossary = web.glossary(fpm_site.project_at(project, LANGS))
     ndc = next(t for t in glossary.terms if t.id == "ndc")
     for lang, word in (("fr", "CDN"), ("en", "NDCs"), ("es", "CDN")):
         page = html(site, f"{PREFIX[lang]}objectives/b1/index.html")
@@ -216,8 +216,8 @@ def test_a_forbidden_variant_warns_and_fails_the_strict_build(project):
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
                             capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
     assert result.returncode != 0
-    assert ('docs/en/objectives/b1.md, line 7: "4 pour 1000" is a forbidden variant '
-            '(the glossary writes "4 per 1000")') in result.stderr
+    assert ('docs/en/objectives/b1.md, line 7: "4 pour 1000" is how fr pages write the name: '
+            'write "4 per 1000" here') in result.stderr
     assert 'docs/en/objectives/b1.md, line 7: the number "1000" is not in docs/fr/objectives/b1.md' in result.stderr
     assert "Traceback" not in result.stderr
     build(project, strict=False)  # a warning only: the site still builds when not strict
