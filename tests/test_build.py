@@ -23,7 +23,7 @@ def test_each_language_gets_its_pages_and_generated_blocks(mini_built):
         objective = html(site, f"{prefix}objectives/a1/index.html")
         assert "fpm-summary" in objective and "fpm-backlinks" in objective
     assert 'lang="en"' in html(site, "en/index.html") and 'lang="es"' in html(site, "es/index.html")
-    assert "por definir" in html(site, "es/objectives/b1/index.html")
+    assert "no recogido en la Hoja de ruta 2023" in html(site, "es/objectives/b1/index.html")
 
 
 def test_backlinks_in_built_pages(mini_built):
