@@ -223,15 +223,3 @@ def test_edit_links_open_the_source_file_or_the_partners_data(pub_built):
         assert f'href="https://git.example.org/site/edit/main/docs/{lang}/wiki/soil.md"' in sheet_page
         partner = read(pub_built, f"{prefix}wiki/partners/cirad/index.html")
         assert 'href="https://git.example.org/site/edit/main/data/partners.yml"' in partner
-
-
-def test_real_wiki_pages_have_an_edit_link_to_their_source(real_site):
-    for lang, prefix in LANGS.items():
-        for source in sorted((ROOT / "docs" / lang / "wiki").glob("*.md")):
-            out = "index.html" if source.stem == "index" else f"{source.stem}/index.html"
-            edit = re.findall(r'<a href="([^"]+)" title="[^"]+" class="md-content__button md-icon" rel="edit">',
-                              read(real_site, f"{prefix}wiki/{out}"))
-            assert len(edit) == 1 and edit[0].startswith("https://") and edit[0].endswith(f"/docs/{lang}/wiki/{source.name}")
-        edit = re.findall(r'<a href="([^"]+)" title="[^"]+" class="md-content__button md-icon" rel="edit">',
-                          read(real_site, f"{prefix}wiki/partners/cirad/index.html"))
-        assert len(edit) == 1 and edit[0].endswith("/data/partners.yml") and "/docs/" not in edit[0]
