@@ -7,6 +7,7 @@ collects is reset in on_config and written for its own language only.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -221,7 +222,12 @@ def _cards_wanted() -> bool:
 def on_post_build(config):
     issues, lang, prefix = _checked(config, newsletter.issues), config.theme["language"], _prefix(config)
     project, site_url, out = _project(config), _site_url(config, issues), Path(config.site_dir)
-    _write_cards(config, project, out)
+    logo = Path(config.docs_dir) / config.theme["logo"] if config.theme.get("logo") else None
+    try:
+        layout = social.load_layout(project.root, logo)  # a few milliseconds: read again at every build
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    _write_cards(lang, project, out, layout)
     if site_url is None:
         return  # no issue, and no absolute URL to write feeds with
     renderer = site.load(project)[1]
@@ -234,36 +240,75 @@ def on_post_build(config):
         target = out / prefix / newsletter.feed_name(kind)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(write(issues, channel, link))
-
-    template = renderer.template("newsletter-email.html")
-    for issue, url, folder, html in _build.emails:
-        links = {"web": site_url + url, "archive": home, "rss": rss_url, "home": site_url + prefix,
-                 "logo": site_url + config.theme["logo"] if config.theme.get("logo") else None}
-        view = {"number": issue.number, "title": issue.title(lang), "summary": issue.summary(lang),
-                "date": format_date(issue.date, lang)}
+    if _build.emails:
         try:
-            document = newsletter_email.render(template, issue=view, links=links, labels=labels, lang=lang,
-                                               site_name=config.site_name,
-                                               content=newsletter_email.content_for_email(html, site_url + url))
-            newsletter_email.audit(document, f"docs/{lang}/{issue.path}")
+            _write_emails(config, renderer, layout, out, site_url, home, rss_url)
         except ContentError as error:
             raise PluginError(str(error)) from None
+
+
+def _write_emails(config, renderer, layout, out: Path, site_url: str, home: str, rss_url: str) -> None:
+    lang, prefix, fonts = config.theme["language"], _prefix(config), list(layout.fonts.values())
+    labels, template = renderer.labels(lang), renderer.template("newsletter-email.html")
+    unsubscribe = newsletter_email.unsubscribe_placeholder(config.extra, lang)
+    logo = _email_logo(layout, config, out, site_url)
+    for issue, url, folder, html in _build.emails:
+        content = newsletter_email.content_for_email(html, site_url + url)
+        content = newsletter_email.replace_images(content, _email_images(content, out, site_url, fonts))
+        links = {"web": site_url + url, "archive": home, "rss": rss_url, "home": site_url + prefix,
+                 "unsubscribe": unsubscribe}
+        view = {"number": issue.number, "title": issue.title(lang), "summary": issue.summary(lang),
+                "date": format_date(issue.date, lang)}
+        document = newsletter_email.render(template, issue=view, links=links, labels=labels, lang=lang,
+                                           site_name=config.site_name, content=content, logo=logo)
+        newsletter_email.audit(document, f"docs/{lang}/{issue.path}", (unsubscribe,))
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "email.html").write_text(document, encoding="utf-8")
         (folder / "email.txt").write_text(newsletter_email.to_text(document), encoding="utf-8")
 
 
-def _write_cards(config, project: site.Project, out: Path) -> None:
-    lang = config.theme["language"]
+EMAIL_IMAGES = "assets/images/email"  # PNG versions of the SVG images of the e-mail editions, at the site's root
+
+
+def _email_logo(layout, config, out: Path, site_url: str) -> dict | None:
+    """The site's logo for the e-mail header: drawn from the SVG as a PNG at twice its displayed size."""
+    if not config.theme.get("logo"):
+        return None
+    width = newsletter_email.LOGO_WIDTH
+    if not layout.logo:  # already a bitmap
+        return {"url": site_url + config.theme["logo"], "width": width, "height": width}
+    png, width, height = newsletter_email.svg_as_png(layout.logo, list(layout.fonts.values()), width)
+    target = out / EMAIL_IMAGES / "logo.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(png)
+    return {"url": f"{site_url}{EMAIL_IMAGES}/logo.png", "width": width, "height": height}
+
+
+def _email_images(content: str, out: Path, site_url: str, fonts: list) -> dict:
+    """src -> (PNG url, displayed width, height) for the SVG images of the site in an issue."""
+    found = {}
+    for src in newsletter_email.image_sources(content):
+        path = out / src[len(site_url):] if src.startswith(site_url) else None
+        if path is None or path.suffix.lower() != ".svg" or not path.is_file():
+            continue
+        svg = path.read_bytes()
+        png, width, height = newsletter_email.svg_as_png(svg, fonts)
+        name = f"{path.stem}-{hashlib.sha256(svg).hexdigest()[:8]}.png"
+        (out / EMAIL_IMAGES).mkdir(parents=True, exist_ok=True)
+        (out / EMAIL_IMAGES / name).write_bytes(png)
+        found[src] = (f"{site_url}{EMAIL_IMAGES}/{name}", width, height)
+    return found
+
+
+def _write_cards(lang: str, project: site.Project, out: Path, layout) -> None:
     if _build.undescribed:
         log.info(f"Open Graph: {len(_build.undescribed)} pages of '{lang}' have no description in their front "
                  f"matter and show the site's: {', '.join(sorted(_build.undescribed))}")
     if not _cards_wanted() or not _build.cards:
         return
-    logo = Path(config.docs_dir) / config.theme["logo"] if config.theme.get("logo") else None
     try:
-        layout = social.load_layout(project.root, logo)  # a few milliseconds: read again at every build
-        outcome = social.make_cards([(card, out / rel) for card, rel in _build.cards], layout, social.cache_dir(project.root))
+        outcome = social.make_cards([(card, out / rel) for card, rel in _build.cards], layout,
+                                    social.cache_dir(project.root))
     except ContentError as error:
         raise PluginError(str(error)) from None
     social.last_outcome = outcome

@@ -136,8 +136,8 @@ def card_name(path: str) -> str:
 
 
 # -- drawing ---------------------------------------------------------------------------------------
-def rasterize_svg(svg: bytes, width: int, height: int, fonts: list[Path]) -> bytes:
-    """An SVG drawn as a PNG of that size, its text in the given fonts only (no system font)."""
+def rasterize_svg(svg: bytes, width: int | None, height: int | None, fonts: list[Path]) -> bytes:
+    """An SVG drawn as a PNG of that size (None: its own), its text in the given fonts only (no system font)."""
     try:
         import resvg_py  # guarded: only needed when an image is drawn
     except ImportError:
