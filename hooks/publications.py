@@ -264,7 +264,7 @@ def _write_emails(config, renderer, layout, out: Path, site_url: str, home: str,
         newsletter_email.audit(document, f"docs/{lang}/{issue.path}", (unsubscribe,))
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "email.html").write_text(document, encoding="utf-8")
-        (folder / "email.txt").write_text(newsletter_email.to_text(document), encoding="utf-8")
+        (folder / "email.txt").write_text(newsletter_email.to_text(document, labels["objectives"]), encoding="utf-8")
 
 
 EMAIL_IMAGES = "assets/images/email"  # PNG versions of the SVG images of the e-mail editions, at the site's root

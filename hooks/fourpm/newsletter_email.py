@@ -205,25 +205,29 @@ def unsubscribe_placeholder(extra: dict, lang: str) -> str:
     """The mailing tool's merge tag for the unsubscribe link (extra.newsletter.unsubscribe in
     mkdocs.yml: one text, or one per language), or a ContentError saying what to write."""
     value = (extra.get("newsletter") or {}).get("unsubscribe") if isinstance(extra.get("newsletter"), dict) else None
-    if isinstance(value, dict):
+    per_language = isinstance(value, dict)
+    if per_language:
         value = value.get(lang)
     if not isinstance(value, str) or not value.strip():
-        raise ContentError("mkdocs.yml", "extra.newsletter.unsubscribe", f"is missing{' for ' + lang if value else ''}",
+        raise ContentError("mkdocs.yml", "extra.newsletter.unsubscribe", f"is missing{' for ' + lang if per_language else ''}",
                            "write the unsubscribe merge tag of the mailing tool that sends the newsletter: "
                            "*|UNSUB|* (Mailchimp), {{ unsubscribe }} (Brevo), [[UNSUB_LINK_FR]] (Mailjet); see the README")
     return value.strip()
 
 
-def svg_as_png(svg: bytes, fonts: list, limit: int = CONTENT_WIDTH) -> tuple[bytes, int, int]:
+def svg_as_png(svg: bytes, fonts: list, width: int | None = None) -> tuple[bytes, int, int]:
     """An SVG image as a PNG twice the size it is shown at (sharp on high-density screens), and that
-    displayed size: its own size, narrowed to the body column."""
+    displayed size: `width` wide if given (the logo), else its own size narrowed to the body column."""
     from PIL import Image
 
     from .social import rasterize_svg
 
-    natural = Image.open(io.BytesIO(rasterize_svg(svg, None, None, fonts)))
-    width, height = displayed_size(*natural.size, limit)
-    return rasterize_svg(svg, 2 * width, 2 * height, fonts), width, height
+    natural = Image.open(io.BytesIO(rasterize_svg(svg, None, None, fonts))).size
+    if width:
+        shown = width, max(1, round(natural[1] * width / natural[0]))
+    else:
+        shown = displayed_size(*natural)
+    return rasterize_svg(svg, 2 * shown[0], 2 * shown[1], fonts), *shown
 
 
 # -- plain text ------------------------------------------------------------------------------------
@@ -241,10 +245,15 @@ def _squash(text: str) -> str:
 
 class _Text(HTMLParser):
     """HTML to plain text for mail clients: headings underlined, "- " bullets, table rows as
-    "a | b", links as "text <url>" (objective codes without their URL: they would drown the text)."""
+    "a | b", links as "text <url>". Objective codes keep their URL out of the sentence (it would
+    drown the text): they are listed with it at the end of the body, under `references`."""
 
-    def __init__(self):
+    def __init__(self, references: str = ""):
         super().__init__(convert_charrefs=True)
+        self.references = references
+        self.codes: dict[str, str] = {}  # code -> url, in order of appearance
+        self.code_href = ""  # of the objective code link being read
+        self.tds: list[bool] = []  # open <td>s: True for the body's
         self.lines: list[str] = []
         self.line = ""
         self.indent = ""  # of the current list item's continuation lines
@@ -287,9 +296,13 @@ class _Text(HTMLParser):
         elif tag in ("td", "th"):
             self.line += " | " if self.cells else ""
             self.cells += 1
+        if tag == "td":
+            self.tds.append("fpm-body" in (values.get("class") or "").split())
         elif tag == "a":
             code = "fpm-code" in (values.get("class") or "").split()
             self.links.append(("" if code else values.get("href") or "", len(self.line)))
+            if code:
+                self.code_href = values.get("href") or ""
         elif tag == "img" and values.get("alt"):
             self.line += f" [{values['alt']}] "
 
@@ -312,6 +325,15 @@ class _Text(HTMLParser):
             href, start = self.links.pop()
             if href and not href.startswith("#") and href != self.line[start:].strip():
                 self.line += f"\xa0<{href}>"  # kept on the line of its text
+            elif not href and self.code_href:
+                self.codes.setdefault(self.line[start:].strip(), self.code_href)
+                self.code_href = ""
+        if tag == "td" and self.tds and self.tds.pop() and self.codes:
+            self._blank()  # the end of the body: the objective codes it cites, with their URL
+            if self.references:
+                self.lines += [self.references, "-" * len(self.references), ""]
+            self.lines += [f"- {code}\xa0<{url}>" for code, url in self.codes.items()] + [""]
+            self.codes = {}
 
     def handle_data(self, data):
         if not self.skip:
@@ -322,8 +344,9 @@ class _Text(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(self.lines).strip()) + "\n"
 
 
-def to_text(document: str) -> str:
-    """The plain-text version of an e-mail document."""
-    parser = _Text()
+def to_text(document: str, references: str = "") -> str:
+    """The plain-text version of an e-mail document; references: the heading of the list of the
+    objective codes it cites."""
+    parser = _Text(references)
     parser.feed(document)
     return parser.text()
