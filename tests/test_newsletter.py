@@ -518,3 +518,26 @@ def test_real_email_editions_are_clean_small_and_their_images_load_from_the_site
                 assert Image.open(real_site / a["src"][len(site_url):]).format == "PNG"
         archive = (real_site / f"{prefix}newsletter/index.html").read_text(encoding="utf-8")
         assert f"pdf/newsletter-1-{lang}.pdf" in archive and (real_site / f"{prefix}pdf/newsletter-1-{lang}.pdf").is_file()
+
+
+# -- in a real browser (make test-quality) ------------------------------------------------------------
+@pytest.mark.quality
+@pytest.mark.parametrize("width", [320, 600])
+def test_email_edition_in_chromium_fits_the_width_and_loads_every_image_from_the_site(browser, served, langs, width):
+    from quality.browser import tab, visit
+
+    for lang, prefix in langs.items():
+        with tab(browser, served, width=width, height=800) as (page, recorder):
+            visit(page, served.url(f"{prefix}newsletter/issue-1/email.html"))
+            scroll, client = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert scroll <= client, f"{lang} at {width} px: scrolls sideways ({scroll} > {client})"
+            images = page.evaluate("() => [...document.images].map(i => ({src: i.currentSrc, done: i.complete, "
+                                   "natural: i.naturalWidth, shown: i.width, right: i.getBoundingClientRect().right}))")
+            assert images, lang
+            for image in images:
+                assert image["src"].startswith(served.site_url), image  # an absolute URL of the site...
+                assert image["done"] and image["natural"] > 0, image  # ...that the built site answered
+                assert image["natural"] >= 2 * image["shown"] - 1 and image["right"] <= client, image
+            assert recorder.third_party == [] and recorder.console_errors == []
+            sheet = page.evaluate("() => document.querySelector('table table').getBoundingClientRect().width")
+            assert sheet == min(600, client)
