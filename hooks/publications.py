@@ -181,6 +181,7 @@ def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> 
     section = page.parent.title if page.parent is not None else next(
         (_build.sections[f] for f in _parents(folder) if f in _build.sections), config.site_description or "")
     meta, published = page.meta or {}, None
+    title = str(meta.get("title") or page.title or config.site_name)  # the page's own, not the nav's short one
     description = meta.get("description") or meta.get("summary")
     issue = newsletter.issue_at(_checked(config, newsletter.issues), path) if newsletter.is_issue_page(
         site.page_ref(page, config)) else None
@@ -190,8 +191,8 @@ def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> 
     if not description:
         _build.undescribed.append(path)
     name = social.card_name(path)
-    _build.cards.append((social.Card(page.title or config.site_name, section, config.site_name), prefix + name))
-    return social.metadata(title=page.title or config.site_name, description=description or config.site_description or "",
+    _build.cards.append((social.Card(title, section, config.site_name), prefix + name))
+    return social.metadata(title=title, description=description or config.site_description or "",
                            url=page.canonical_url if site_url else None,
                            image=site_url + prefix + name if site_url and _cards_wanted() else None,
                            site_name=config.site_name, lang=lang, languages=project.languages, published=published)
