@@ -1,9 +1,11 @@
 """MkDocs hooks of the "4 pour 1000" site: thin handlers that dispatch to the fourpm package."""
 from __future__ import annotations
 
+import logging
 from copy import deepcopy
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import clean_directory
 
 from fourpm import site
 from fourpm.errors import ContentError
@@ -18,6 +20,38 @@ def _load(config):
         return site.load(_project(config))
     except ContentError as error:
         raise PluginError(str(error)) from None
+
+
+class _DirtyNotice(logging.Filter):
+    """`make serve` asks for a dirty build on purpose: MkDocs' warning about it is information there
+    (as a warning it would stop the strict preview before it starts)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+_preview = {"dirty": False, "stamp": None}  # the live preview's process; reset by on_startup
+
+
+def on_startup(command, dirty):
+    _preview.update(dirty=dirty, stamp=None)
+    if dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
+
+
+# A dirty rebuild renders only the pages whose file changed; an edit of data/, overrides/ or mkdocs.yml
+# changes what every page shows, so it rebuilds them all.
+def on_pre_build(config):
+    if not _preview["dirty"]:
+        return
+    project = _project(config)
+    stamp = site.fingerprint(project.data_dir, project.root / "overrides") + (
+        site.fingerprint_file(project.root / "mkdocs.yml"),)
+    if _preview["stamp"] is not None and stamp != _preview["stamp"]:
+        clean_directory(config.site_dir)
+    _preview["stamp"] = stamp
 
 
 # Read and validate every source once, before anything is written.

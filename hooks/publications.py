@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from fourpm import feeds, newsletter, newsletter_email, press, site, social, wiki
 from fourpm.datapages import dataset
-from fourpm.dates import build_date, format_date
+from fourpm.dates import build_date
 from fourpm.errors import ContentError
 from fourpm.render import BlockCall
 
@@ -53,14 +53,12 @@ def _checked(config, read):
 
 
 def _partners(project: site.Project) -> dict:
-    return dataset(project.root, project.languages).partners  # read and validated by the data pages
+    return dataset(project).partners  # read and validated by the data pages
 
 
 def _prefix(config, lang: str | None = None) -> str:
-    """The folder of a language in the built site: "" for the default one, which `make serve` makes the
-    language it previews (mkdocs-static-i18n's build_only_locale)."""
-    lang = lang or config.theme["language"]
-    return "" if lang == config.plugins["i18n"].default_language else f"{lang}/"
+    """The folder of a language in the built site ("" at the root)."""
+    return _project(config).langs.prefix(lang or config.theme["language"])
 
 
 def _site_url(config, issues: list) -> str | None:
@@ -195,7 +193,9 @@ def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> 
     return social.metadata(title=title, description=description or config.site_description or "",
                            url=page.canonical_url if site_url else None,
                            image=site_url + prefix + name if site_url and _cards_wanted() else None,
-                           site_name=config.site_name, lang=lang, languages=project.languages, published=published)
+                           site_name=config.site_name, locale=project.langs.locale(lang),
+                           other_locales=tuple(project.langs.locale(o) for o in project.langs.others(lang)),
+                           published=published)
 
 
 def _parents(folder: str) -> list[str]:
@@ -259,7 +259,7 @@ def _write_emails(config, renderer, layout, out: Path, site_url: str, home: str,
         links = {"web": site_url + url, "archive": home, "rss": rss_url, "home": site_url + prefix,
                  "unsubscribe": unsubscribe}
         view = {"number": issue.number, "title": issue.title(lang), "summary": issue.summary(lang),
-                "date": format_date(issue.date, lang)}
+                "date": _project(config).langs.date(issue.date, lang)}
         document = newsletter_email.render(template, issue=view, links=links, labels=labels, lang=lang,
                                            site_name=config.site_name, content=content, logo=logo)
         newsletter_email.audit(document, f"docs/{lang}/{issue.path}", (unsubscribe,))

@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from quality.fixtures import browser, langs, served, site_config  # noqa: E402,F401 - the quality gates' fixtures
+from fourpm.core.languages import languages_from  # noqa: E402
+
+# The real site's languages, as mkdocs.yml declares them, for unit tests of pure functions.
+LANGUAGES = languages_from([("fr", "Français"), ("en", "English"), ("es", "Español")], "fr", {"en": "en_GB"})
 
 MINI_CONFIG = """\
 site_name: Mini
@@ -32,6 +36,8 @@ plugins:
         - {locale: fr, name: Français, default: true, build: true}
         - {locale: en, name: English, build: true}
         - {locale: es, name: Español, build: true}
+extra:
+  locales: {en: en_GB}
 """
 # The mini site runs every hook of the real site, as listed in mkdocs.yml.
 MINI_CONFIG += re.search(r"^hooks:\n(?:  - .*\n)+", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(0)

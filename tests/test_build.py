@@ -43,7 +43,7 @@ def test_missing_translation_falls_back_to_french_with_links_in_reader_language(
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: a: b\n---\n"}, "docs/fr/objectives/a1.md: front matter is not valid YAML at line 3"),
+    ({"docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: a: b\n---\n"}, "docs/fr/objectives/a1.md, line 3: is not valid YAML"),
     ({"docs/fr/facilities/gf-1.md": "---\nid: GF.1\nkind: global\ntitle: S\nobjectives: [A2, B2]\n---\n"},
      "docs/fr/facilities/gf-1.md, field 'objectives': \"B2\" is not an objective (did you mean B1?)"),
     ({"docs/en/index.md": "x\n\n<!-- 4p1000 facilites -->\n"}, "docs/en/index.md, line 3: \"facilites\" is not a generated block"),

@@ -74,8 +74,8 @@ class Elements(HTMLParser):
 
 
 def data():
-    partners = load_partners(ROOT / "data")
-    return partners, load_events(ROOT / "data", partners)
+    partners = load_partners(ROOT / "data", languages=LANGS)
+    return partners, load_events(ROOT / "data", partners, languages=LANGS)
 
 
 def between(text: str, start: str, end: str) -> str:

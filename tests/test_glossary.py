@@ -41,7 +41,7 @@ def test_the_site_glossary_has_every_term_in_every_language(glossary):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("terms: [", "data/glossary.yml: not valid YAML"),
+    ("terms: [", "data/glossary.yml, line 1: is not valid YAML"),
     ("terms: {a: 1}\n", "data/glossary.yml, field 'terms': must be a list of terms"),
     (GOOD.replace(", es: Medición", ""), "data/glossary.yml, field 'terms[0] (mrv).definition.es': is missing"),
     (GOOD.replace("es: [MRV]", "es: []"), "data/glossary.yml, field 'terms[0] (mrv).term.es': is missing"),

@@ -14,7 +14,7 @@ from fourpm import feeds, newsletter, newsletter_email
 from fourpm.errors import ContentError
 from test_publications import LANGS, SITE_URL, article, build_error, issue_text, read
 from test_publications import pub_built, pub_site  # noqa: F401 - shared fixtures
-from tools.newsletter import TEXTS, scaffold
+from tools.newsletter import draft_texts, scaffold
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DAYS = {"fr": "12 novembre 2022", "en": "12 November 2022", "es": "12 de noviembre de 2022"}
@@ -400,9 +400,11 @@ def test_scaffold_writes_the_next_issue_in_three_languages_that_load(pub_site):
     french = written[0].read_text(encoding="utf-8")
     assert "number: 3\ndate: 2023-01-05\n" in french and "pdf: newsletter-3" in french
     assert "number:" not in written[1].read_text(encoding="utf-8")
+    assert draft_texts(pub_site, tuple(LANGS))["news"]["fr"] == "Actualités"
     for path, lang in zip(written, LANGS):
         body = path.read_text(encoding="utf-8")
-        assert [h for h in re.findall(r"^## (.+)$", body, re.M)] == [TEXTS[k][lang] for k in newsletter.SECTIONS]
+        assert [h for h in re.findall(r"^## (.+)$", body, re.M)] == [draft_texts(pub_site, tuple(LANGS))[k][lang]
+                                                                 for k in newsletter.SECTIONS]
     issue = load(pub_site)[-1]
     assert issue.number == 3 and issue.title("es") == "Boletín n.º 3" and issue.title("en") == "Newsletter no. 3"
 

@@ -41,10 +41,14 @@ def test_groups_of_codes_are_found_with_any_dash():
         [["A2", "A3", "A6", "B3"], ["C1", "C2"]]
 
 
-@pytest.mark.parametrize("lang, title, prefix", [("fr", "CDN", ""), ("en", "NDCs", ""), ("es", "CDN (es)", "")])
-def test_codes_become_links_in_the_page_language(renderer, lang, title, prefix):
-    out = renderer().link_codes("<p>Voir [A1].</p>", PageRef(lang, "initiative/index.md", "x.md"))
-    assert f'<a class="fpm-code" href="{prefix}../objectives/a1/" title="{title}">A1</a>' in out
+@pytest.mark.parametrize("lang, title, page, href", [
+    ("fr", "CDN", "initiative/index.md", "../objectives/a1/"),
+    ("en", "NDCs", "index.md", "objectives/a1/"),
+    ("es", "CDN (es)", "initiative/governance.md", "../../objectives/a1/"),
+])
+def test_codes_become_links_in_the_page_language(renderer, lang, title, page, href):
+    out = renderer().link_codes("<p>Voir [A1].</p>", PageRef(lang, page, "x.md"))
+    assert f'<a class="fpm-code" href="{href}" title="{title}">A1</a>' in out
     assert out.startswith('<p>Voir &#91;<a class="fpm-code"')
 
 

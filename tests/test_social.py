@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT, build, write_tree
+from conftest import LANGUAGES, ROOT, build, write_tree
 from fourpm import social
 from fourpm.errors import ContentError
 from quality.site import key_pages, languages, load_config, url_of
@@ -122,20 +122,23 @@ def test_cards_are_cached_by_what_they_show_and_an_unchanged_run_draws_none(tmp_
 
 
 # -- Open Graph ------------------------------------------------------------------------------------
-LANGUAGES = tuple(languages())  # from mkdocs.yml
+@pytest.mark.parametrize("lang", LANGUAGES.codes)
+def test_og_locale_is_language_and_territory_of_the_languages_babel_locale(lang):
+    assert re.fullmatch(rf"{lang}_[A-Z]{{2}}", social.og_locale(LANGUAGES.locale(lang)))
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_og_locale_is_language_and_territory_from_babel(lang):
-    assert re.fullmatch(rf"{lang}_[A-Z]{{2}}", social.og_locale(lang))
+def test_og_locale_keeps_a_territory_and_finds_the_likely_one():
+    assert social.og_locale("en_GB") == "en_GB" and social.og_locale("pt") == "pt_BR"
+    assert social.og_locale("es") == "es_ES" and social.og_locale("ar") == "ar_EG"
 
 
 def test_metadata_is_an_article_only_with_a_publication_date():
+    first, *others = LANGUAGES.codes
     common = dict(title="T", description="D", url=f"{SITE_URL}a/", image=f"{SITE_URL}a.png", site_name="S",
-                  lang=LANGUAGES[0], languages=LANGUAGES)
+                  locale=LANGUAGES.locale(first), other_locales=tuple(LANGUAGES.locale(o) for o in others))
     page = social.metadata(**common)
     assert page["type"] == "website" and page["published"] is None
-    assert page["alternates"] == [social.og_locale(other) for other in LANGUAGES[1:]]
+    assert page["alternates"] == [social.og_locale(LANGUAGES.locale(o)) for o in others]
     assert social.metadata(**common, published="2022-11-16")["type"] == "article"
 
 
@@ -168,14 +171,14 @@ def card_file(site: Path, head: Head, site_url: str) -> Path:
     return site / image[len(site_url):]
 
 
-def assert_open_graph(site: Path, page: str, lang: str, site_url: str, langs: tuple[str, ...]) -> Head:
+def assert_open_graph(site: Path, page: str, lang: str, site_url: str, langs) -> Head:
     head = Head((site / page).read_text(encoding="utf-8"))
     for key in ("og:title", "og:description", "og:type", "og:url", "og:site_name", "twitter:title", "twitter:description"):
         assert head.one(key), (page, key)
     assert head.one("og:url") == head.canonical and head.one("og:url").startswith(site_url)
     assert head.one("twitter:card") == "summary_large_image"
-    assert head.one("og:locale") == social.og_locale(lang)
-    assert sorted(head.meta["og:locale:alternate"]) == sorted(social.og_locale(o) for o in langs if o != lang)
+    assert head.one("og:locale") == social.og_locale(langs.locale(lang))
+    assert sorted(head.meta["og:locale:alternate"]) == sorted(social.og_locale(langs.locale(o)) for o in langs.others(lang))
     assert (head.one("og:image:width"), head.one("og:image:height")) == ("1200", "630")
     assert head.one("twitter:image") == head.one("og:image")
     image = Image.open(card_file(site, head, site_url))
@@ -210,7 +213,7 @@ def test_every_page_of_every_language_has_open_graph_metadata_and_its_own_card(s
     cards = {}
     for page in pages:
         lang = next((code for code, prefix in LANGS.items() if prefix and page.startswith(prefix)), "fr")
-        head = assert_open_graph(site, page, lang, SITE_URL, tuple(LANGS))
+        head = assert_open_graph(site, page, lang, SITE_URL, LANGUAGES)
         cards[page] = card_file(site, head, SITE_URL).read_bytes()
     assert len(set(cards.values())) == len(cards)  # one card per page and language
     assert not (site / "social").exists() and not list(site.rglob("card.yml"))  # the layout is not published
@@ -300,7 +303,7 @@ def test_real_site_metadata_of_the_home_an_objective_an_issue_and_a_press_releas
     site_url = CONFIG["site_url"]
     for kind, path in _real_pages().items():
         page = url_of(path, REAL_LANGS[lang]) + "index.html"
-        head = assert_open_graph(real_site, page, lang, site_url, tuple(REAL_LANGS))
+        head = assert_open_graph(real_site, page, lang, site_url, LANGUAGES)
         meta, _body = split((ROOT / "docs" / lang / path).read_text(encoding="utf-8"), path)
         source, _ = split((ROOT / "docs" / next(iter(REAL_LANGS)) / path).read_text(encoding="utf-8"), path)
         if kind in ("issue", "release"):

@@ -197,7 +197,7 @@ def test_the_status_page_in_each_language_outside_the_navigation(project):
 
 def test_the_glossary_page_and_the_tooltips_in_the_page_language(project):
     site = build(project)
-    glossary = web.glossary(fpm_site.Project(project, LANGS))
+    glossary = web.glossary(fpm_site.project_at(project, LANGS))
     ndc = next(t for t in glossary.terms if t.id == "ndc")
     for lang, word in (("fr", "CDN"), ("en", "NDCs"), ("es", "CDN")):
         page = html(site, f"{PREFIX[lang]}objectives/b1/index.html")

@@ -33,7 +33,7 @@ def languages(config_file: Path) -> tuple[str, ...]:
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and "i18n" in plugin:
             return tuple(lang["locale"] for lang in plugin["i18n"]["languages"])
-    return ("fr", "en", "es")
+    raise SystemExit(f"{config_file}: no i18n plugin with languages")
 
 
 def main(argv: list[str] | None = None) -> int:

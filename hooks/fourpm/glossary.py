@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+
 from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from . import codes
+from .core import reader
 from .errors import ContentError
 from .schema import validate
 
@@ -80,13 +81,7 @@ def load_glossary(data_dir: Path, languages: tuple[str, ...]) -> Glossary:
     path = Path(data_dir) / "glossary.yml"
     if not path.exists():
         return Glossary(languages, ())
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ContentError(FILE, None, f"not valid YAML{where}: {getattr(err, 'problem', None) or err}",
-                           "check the quotes and the indentation") from None
+    raw = reader.read_yaml(path, FILE) or {}
     items = raw.get("terms") if isinstance(raw, dict) else None
     if not isinstance(items, list):
         raise ContentError(FILE, "terms", "must be a list of terms", "start the file with 'terms:' and '- id: ...' items")

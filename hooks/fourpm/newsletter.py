@@ -13,48 +13,24 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
-from .dates import format_date
+from .core import reader
 from .errors import ContentError
 from .render import BlockCall, PageRef, register_block, site_url
 from .schema import validate
-from .site import Project, cached
+from .site import Project, cached, preload
 
 FOLDER = "newsletter"
 ISSUE_NAME = re.compile(r"^issue-(\d+)\.md$")
 SECTIONS = ("news", "success_stories", "key_figures", "practical_sheets")  # the Roadmap's sections
 
 
-# -- front matter with dates kept as text -----------------------------------------------------------
-class _TextDates(yaml.SafeLoader):
-    pass
-
-
-_TextDates.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-
-
 def read_meta(path: Path, file: str) -> dict:
     """The front matter of a Markdown file, dates as text; {} when there is none."""
-    match = _FRONT.match(path.read_text(encoding="utf-8"))
-    if not match:
-        return {}
-    try:
-        meta = yaml.load(match.group(1), Loader=_TextDates)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""
-        raise ContentError(file, None, f"front matter is not valid YAML{where}: {getattr(err, 'problem', None) or err}",
-                           "check the quotes and the indentation") from None
-    if not isinstance(meta, dict):
-        raise ContentError(file, None, "front matter must be a mapping of 'key: value' lines")
-    return meta
+    return reader.read_page(path, file)[0]
 
 
 def parse_day(value, file: str, field: str = "date") -> dt.date:
@@ -209,20 +185,18 @@ def issues(project: Project) -> list[Issue]:
     return cached(project, "newsletter", lambda p: load_issues(p.docs_dir, p.languages))
 
 
-def project_of(call: BlockCall) -> Project:
-    return Project(call.renderer.root, call.renderer.catalog.languages)
 
+preload(issues)
 
 def file_url(call: BlockCall, name: str) -> str:
     """Relative link from the page to a file the build writes in the language's folder of the site."""
-    default = call.renderer.catalog.default_language
-    prefix = "" if call.page.lang == default else f"{call.page.lang}/"
-    return get_relative_url(prefix + name, site_url(call.page.path, call.page.lang, default) or ".")
+    langs, lang = call.renderer.langs, call.page.lang
+    return get_relative_url(langs.prefix(lang) + name, langs.page_url(call.page.path, lang) or ".")
 
 
 def _issue_view(issue: Issue, call: BlockCall) -> dict:
     lang = call.page.lang
-    return {"number": issue.number, "date": format_date(issue.date, lang), "iso": issue.date.isoformat(),
+    return {"number": issue.number, "date": call.renderer.langs.date(issue.date, lang), "iso": issue.date.isoformat(),
             "title": issue.title(lang), "summary": issue.summary(lang), "url": call.renderer.url(issue.path, call.page),
             "email": file_url(call, email_name(issue)), "text": file_url(call, email_name(issue, "txt")),
             "pdf": file_url(call, pdf_name(issue, lang)) if issue.has_pdf else None}
@@ -233,13 +207,13 @@ def _feeds_view(call: BlockCall) -> dict:
 
 
 def archive_block(call: BlockCall) -> str:
-    views = [_issue_view(i, call) for i in newest_first(issues(project_of(call)))]
+    views = [_issue_view(i, call) for i in newest_first(issues(call.project))]
     return call.renderer.template("publications.html").newsletter_archive(
         views, _feeds_view(call), call.renderer.labels(call.page.lang))
 
 
 def issue_block(call: BlockCall) -> str:
-    issue = issue_at(issues(project_of(call)), call.page.path)
+    issue = issue_at(issues(call.project), call.page.path)
     if issue is None:
         raise call.error("newsletter-issue is only for the pages of newsletter issues",
                          "use it in docs/<lang>/newsletter/issue-<n>.md")

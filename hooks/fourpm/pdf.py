@@ -27,7 +27,6 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
-from .dates import format_date
 from .errors import ContentError, did_you_mean
 from .frontmatter import split
 from .render import BlockCall, register_block, site_url
@@ -153,8 +152,8 @@ def pdf_link(call: BlockCall) -> str:
                              did_you_mean(name, declarations) or "a page declares it with 'pdf: <name>'")
     catalog = call.renderer.catalog
     lang = call.page.lang
-    target = found.output(lang, catalog.default_language)
-    here = site_url(call.page.path, lang, catalog.default_language) or "."
+    target = found.output(lang, call.renderer.langs.root)
+    here = call.renderer.langs.page_url(call.page.path, lang) or "."
     info = catalog.page(found.path, lang)
     view = {"url": get_relative_url(target, here), "lang": lang, "own": name is None,
             "title": info.title if info else found.name, "file": posixpath.basename(target)}
@@ -261,6 +260,8 @@ class Edition:
     day: dt.date
     labels: dict[str, str]
     logo: str | None = None  # data: URI of the site's logo
+    date_text: str = ""  # day, as the language writes it (core.languages)
+    direction: str = "ltr"  # or "rtl"
 
 
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
@@ -375,7 +376,7 @@ def build_job(declaration: Declaration, pages: dict[str, RenderedPage], edition:
     main = pages[declaration.path]
     view = {
         "lang": lang, "title": main.title, "description": main.description, "kind": declaration.kind,
-        "name": declaration.name, "author": edition.site_name, "date": format_date(edition.day, lang),
+        "name": declaration.name, "author": edition.site_name, "date": edition.date_text, "dir": edition.direction,
         "iso_date": edition.day.isoformat(), "url": urljoin(site, main.url),
         "home": site + ("" if lang == edition.default_language else f"{lang}/"),
         "logo": edition.logo, "chapters": chapters, "L": edition.labels,

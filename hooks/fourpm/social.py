@@ -306,20 +306,23 @@ def make_cards(jobs: list[tuple[Card, Path]], layout: Layout, cache: Path) -> Ou
 
 
 # -- Open Graph ------------------------------------------------------------------------------------
-def og_locale(lang: str) -> str:
-    """The Open Graph locale (language_TERRITORY) of a language code, from Babel's likely subtags:
-    fr -> fr_FR, en -> en_US, es -> es_ES."""
+def og_locale(locale: str) -> str:
+    """The Open Graph locale (language_TERRITORY) of a language's Babel locale; one without a territory
+    gets its likely one from Babel: fr -> fr_FR, es -> es_ES, en_GB stays en_GB."""
     from babel.core import Locale, get_global
 
-    likely = get_global("likely_subtags").get(lang.replace("-", "_").lower())
-    locale = Locale.parse(likely) if likely else Locale.parse(lang.replace("-", "_"))
-    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+    parsed = Locale.parse(locale.replace("-", "_"))
+    if parsed.territory is None:
+        likely = get_global("likely_subtags").get(parsed.language)
+        parsed = Locale.parse(likely) if likely else parsed
+    return f"{parsed.language}_{parsed.territory}" if parsed.territory else parsed.language
 
 
-def metadata(*, title: str, description: str, url: str | None, image: str | None, site_name: str, lang: str,
-             languages: tuple[str, ...], published: str | None = None, size: tuple[int, int] = (1200, 630)) -> dict:
-    """What the head of a page says to social networks (overrides/main.html writes it, escaped)."""
+def metadata(*, title: str, description: str, url: str | None, image: str | None, site_name: str, locale: str,
+             other_locales: tuple[str, ...], published: str | None = None, size: tuple[int, int] = (1200, 630)) -> dict:
+    """What the head of a page says to social networks (overrides/partials/fpm-social.html writes it,
+    escaped). locale, other_locales: the Babel locales of the page's language and of the others."""
     return {"title": title, "description": description, "url": url, "image": image, "image_alt": title,
             "width": size[0], "height": size[1], "site_name": site_name,
             "type": "article" if published else "website", "published": published,
-            "locale": og_locale(lang), "alternates": [og_locale(other) for other in languages if other != lang]}
+            "locale": og_locale(locale), "alternates": [og_locale(other) for other in other_locales]}

@@ -46,18 +46,14 @@ site.preload(status)  # the parallel build computes it once, before the language
 def glossary(project: site.Project) -> gl.Glossary:
     # Keyed by the glossary file alone: the checks are cached per Glossary object, and editing a page
     # must not throw away the checks of every other page.
-    stat = (project.data_dir / "glossary.yml").stat()
-    return _glossary(project, stat.st_mtime_ns, stat.st_size)
+    path = project.data_dir / "glossary.yml"
+    stat = path.stat() if path.exists() else None  # no file: an empty glossary
+    return _glossary(project, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1)
 
 
 @functools.lru_cache(maxsize=8)
 def _glossary(project: site.Project, _mtime: int, _size: int) -> gl.Glossary:
     return gl.load_glossary(project.data_dir, project.languages)
-
-
-def _project(call: BlockCall) -> site.Project:
-    """The project a generated block belongs to."""
-    return site.Project(call.renderer.root, call.renderer.catalog.languages)
 
 
 # -- banners ------------------------------------------------------------------------------------
@@ -149,7 +145,7 @@ def status_view(state: tr.Status, lang: str, labels: dict[str, str], link, title
 
 
 def _status_block(call: BlockCall) -> str:
-    state = status(_project(call))
+    state = status(call.project)
     lang = call.page.lang
     catalog = call.renderer.catalog
 
@@ -163,7 +159,7 @@ def _status_block(call: BlockCall) -> str:
 
 def _glossary_block(call: BlockCall) -> str:
     lang = call.page.lang
-    return call.renderer.template(TEMPLATE).glossary(gl.view(glossary(_project(call)), lang), call.renderer.labels(lang))
+    return call.renderer.template(TEMPLATE).glossary(gl.view(glossary(call.project), lang), call.renderer.labels(lang))
 
 
 register_block("translation-status", _status_block)
