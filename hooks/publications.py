@@ -252,6 +252,9 @@ def _write_emails(config, renderer, layout, out: Path, site_url: str, home: str,
     lang, prefix, fonts = config.theme["language"], _prefix(config), list(layout.fonts.values())
     labels, template = renderer.labels(lang), renderer.template("newsletter-email.html")
     unsubscribe = newsletter_email.unsubscribe_placeholder(config.extra, lang)
+    if unsubscribe is None:
+        log.info(f"The e-mail editions ({lang}) have no unsubscribe link: mkdocs.yml, field "
+                 f"'extra.newsletter.unsubscribe' is not set ({newsletter_email.UNSUBSCRIBE_HINT})")
     logo = _email_logo(layout, config, out, site_url)
     for issue, url, folder, html in _build.emails:
         content = newsletter_email.content_for_email(html, site_url + url)
@@ -262,7 +265,7 @@ def _write_emails(config, renderer, layout, out: Path, site_url: str, home: str,
                 "date": _project(config).langs.date(issue.date, lang)}
         document = newsletter_email.render(template, issue=view, links=links, labels=labels, lang=lang,
                                            site_name=config.site_name, content=content, logo=logo)
-        newsletter_email.audit(document, f"docs/{lang}/{issue.path}", (unsubscribe,))
+        newsletter_email.audit(document, f"docs/{lang}/{issue.path}", (unsubscribe,) if unsubscribe else ())
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "email.html").write_text(document, encoding="utf-8")
         (folder / "email.txt").write_text(newsletter_email.to_text(document, labels["objectives"]), encoding="utf-8")

@@ -327,15 +327,37 @@ def test_unsubscribe_placeholder_is_the_mailing_tools_merge_tag(extra, lang, exp
 
 
 @pytest.mark.parametrize("extra, lang, message", [
-    ({}, "fr", "mkdocs.yml, field 'extra.newsletter.unsubscribe': is missing (write the unsubscribe merge tag"),
-    ({"newsletter": {"unsubscribe": " "}}, "fr", "mkdocs.yml, field 'extra.newsletter.unsubscribe': is missing"),
+    ({"newsletter": {"unsubscribe": " "}}, "fr", "mkdocs.yml, field 'extra.newsletter.unsubscribe': is empty (write the"),
     ({"newsletter": {"unsubscribe": {"fr": "[[UNSUB_LINK_FR]]"}}}, "es",
-     "mkdocs.yml, field 'extra.newsletter.unsubscribe': is missing for es"),
+     "mkdocs.yml, field 'extra.newsletter.unsubscribe': is empty for es"),
 ])
-def test_a_missing_unsubscribe_placeholder_gets_a_clear_error(extra, lang, message):
+def test_a_bad_unsubscribe_placeholder_gets_a_clear_error(extra, lang, message):
     with pytest.raises(ContentError) as error:
         newsletter_email.unsubscribe_placeholder(extra, lang)
     assert str(error.value).startswith(message) and "Mailchimp" in str(error.value)
+
+
+def test_without_an_unsubscribe_placeholder_the_edition_has_no_such_link_and_the_build_says_so(pub_site, caplog):
+    import logging
+
+    from conftest import build
+
+    assert newsletter_email.unsubscribe_placeholder({}, "fr") is None
+    config = pub_site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  newsletter: {unsubscribe: '*|UNSUB|*'}\n", ""),
+                      encoding="utf-8")
+    caplog.set_level(logging.INFO)
+    site = build(pub_site)
+    assert UNSUB not in (site / "newsletter/issue-1/email.html").read_text(encoding="utf-8")
+    said = [r.getMessage() for r in caplog.records if "have no unsubscribe link" in r.getMessage()]
+    assert len(said) == len(LANGS) and "extra.newsletter.unsubscribe" in said[0]
+
+
+def test_the_real_site_sets_an_unsubscribe_placeholder_for_every_language():
+    from quality.site import load_config
+
+    extra = load_config()["extra"]
+    assert all(newsletter_email.unsubscribe_placeholder(extra, lang) for lang in LANGS)
 
 
 def test_svg_images_become_pngs_twice_their_displayed_size():

@@ -201,17 +201,24 @@ def render(template, *, issue: dict, content: str, links: dict, labels: dict, la
     return inline_css(document)
 
 
-def unsubscribe_placeholder(extra: dict, lang: str) -> str:
+UNSUBSCRIBE_HINT = ("write the unsubscribe merge tag of the mailing tool that sends the newsletter: *|UNSUB|* "
+                    "(Mailchimp), {{ unsubscribe }} (Brevo), [[UNSUB_LINK_FR]] (Mailjet); see the README")
+
+
+def unsubscribe_placeholder(extra: dict, lang: str) -> str | None:
     """The mailing tool's merge tag for the unsubscribe link (extra.newsletter.unsubscribe in
-    mkdocs.yml: one text, or one per language), or a ContentError saying what to write."""
-    value = (extra.get("newsletter") or {}).get("unsubscribe") if isinstance(extra.get("newsletter"), dict) else None
+    mkdocs.yml: one text, or one per language); None when it is not set; a ContentError when it is
+    set but gives nothing for this language."""
+    newsletter = extra.get("newsletter")
+    value = newsletter.get("unsubscribe") if isinstance(newsletter, dict) else None
+    if value is None:
+        return None
     per_language = isinstance(value, dict)
     if per_language:
         value = value.get(lang)
     if not isinstance(value, str) or not value.strip():
-        raise ContentError("mkdocs.yml", "extra.newsletter.unsubscribe", f"is missing{' for ' + lang if per_language else ''}",
-                           "write the unsubscribe merge tag of the mailing tool that sends the newsletter: "
-                           "*|UNSUB|* (Mailchimp), {{ unsubscribe }} (Brevo), [[UNSUB_LINK_FR]] (Mailjet); see the README")
+        raise ContentError("mkdocs.yml", "extra.newsletter.unsubscribe",
+                           f"is empty{' for ' + lang if per_language else ''}", UNSUBSCRIBE_HINT)
     return value.strip()
 
 
