@@ -189,7 +189,8 @@ def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> 
     if not description:
         _build.undescribed.append(path)
     name = social.card_name(path)
-    _build.cards.append((social.Card(title, section, config.site_name), prefix + name))
+    direction = project.langs.get(lang).direction
+    _build.cards.append((social.Card(title, section, config.site_name, direction), prefix + name))
     return social.metadata(title=title, description=description or config.site_description or "",
                            url=page.canonical_url if site_url else None,
                            image=site_url + prefix + name if site_url and _cards_wanted() else None,

@@ -322,3 +322,18 @@ def test_real_site_card_of_a_page_in_each_language_decodes_at_1200_by_630(real_s
     image = Image.open(card)
     image.load()
     assert image.format == "PNG" and image.size == SIZE and image.mode == "RGB"
+
+
+def test_a_right_to_left_language_has_its_texts_on_the_right_of_their_boxes():
+    drawer, t = social.Drawer(layout()), layout().values["title"]
+
+    def title_ink(direction: str) -> tuple[int, int, int, int]:
+        image = decode(drawer.render(social.Card("Titre court", "", "Site", direction)))
+        box = (0, t["y"], SIZE[0], t["y"] + t["size"])
+        white = image.crop(box).convert("L").point(lambda v: 255 if v > 250 else 0)
+        return white.getbbox()
+
+    left, right = title_ink("ltr"), title_ink("rtl")
+    assert abs(left[0] - t["x"]) < 12 and right[2] > t["x"] + t["max_width"] - 12
+    key = social.Card("T", "S", "N").key(layout())
+    assert social.Card("T", "S", "N", "rtl").key(layout()) != key  # cached apart
