@@ -5,10 +5,14 @@ import logging
 from copy import deepcopy
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import clean_directory
 
-from fourpm import site
+from fourpm import deployment, site
+from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
+
+log = get_plugin_logger("site")
 
 
 def _project(config) -> site.Project:
@@ -54,10 +58,35 @@ def on_pre_build(config):
     _preview["stamp"] = stamp
 
 
-# Read and validate every source once, before anything is written.
+# Read and validate the settings and every source once, before anything is written.
 def on_config(config):
+    try:
+        config["_fpm_settings"] = read_settings(config.extra)
+    except ContentError as error:
+        raise PluginError(str(error)) from None
     site.refresh(_project(config))
     _load(config)
+
+
+# In the language being built (set by mkdocs-static-i18n's on_config, which runs last), before pages
+# are read and rendered: the headings' permalink tooltip; an example site_url said once per build (in
+# the first language), as information.
+def on_files(files, config):
+    _catalog, renderer = _load(config)
+    toc = config.mdx_configs.setdefault("toc", {})
+    if toc.get("permalink"):
+        toc["permalink_title"] = renderer.labels(config.theme["language"])[deployment.PERMALINK_LABEL]
+    note = deployment.site_url_note(config.site_url)
+    if note and config.theme["language"] == config.plugins["i18n"].build_languages[0]:
+        log.info(note)
+    return files
+
+
+# Material's strings that the site words itself, in the language being built (partials/language.html).
+def on_env(env, config, files):
+    _catalog, renderer = _load(config)
+    env.globals["fpm_theme_strings"] = deployment.theme_strings(renderer.labels(config.theme["language"]))
+    return env
 
 
 # Replace placeholders with generated blocks.

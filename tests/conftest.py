@@ -77,15 +77,20 @@ def write_tree(root: Path, files: dict[str, str | None]) -> Path:
     return root
 
 
+def make_mini_site(root: Path) -> Path:
+    """A small valid three-language project using the real hooks, templates and labels, at root."""
+    shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    shutil.copytree(ROOT / "data", root / "data")
+    (root / "node_modules").symlink_to(ROOT / "node_modules")  # front-end packages (npm ci)
+    (root / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
+    return write_tree(root, MINI_FILES)
+
+
 @pytest.fixture
 def mini_site(tmp_path: Path) -> Path:
-    """A small valid three-language project using the real hooks, templates and labels."""
-    shutil.copytree(ROOT / "hooks", tmp_path / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")  # front-end packages (npm ci)
-    (tmp_path / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
-    return write_tree(tmp_path, MINI_FILES)
+    """A small valid three-language project, to change and build in one test."""
+    return make_mini_site(tmp_path)
 
 
 def build(project: Path, strict: bool = True) -> Path:
@@ -96,6 +101,15 @@ def build(project: Path, strict: bool = True) -> Path:
     site = project / "site"
     mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=strict))
     return site
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory) -> Path:
+    """The small site, its Spanish a2 page left to fall back to the French one, built once for the tests
+    that only read it."""
+    project = make_mini_site(tmp_path_factory.mktemp("mini"))
+    write_tree(project, {"docs/es/objectives/a2.md": None})
+    return build(project)
 
 
 @pytest.fixture(scope="session")

@@ -368,14 +368,18 @@ def hook():
 def test_the_build_reports_refusals_missing_harfbuzz_and_failed_documents(hook, caplog):
     from mkdocs.exceptions import PluginError
     kit, guide = minimal_job("press-kit", "x"), pdf.Job("guide", "es", "docs/es/guide.md", "es/pdf/guide-es.pdf", "x")
+    caplog.set_level("INFO")
     outcome = pdf_render.Outcome(documents=2, rendered=1, harfbuzz_subset=False,
                                  refused=[(kit, "file:///etc/hostname")], errors=[(guide, "RecursionError: deep")])
     with pytest.raises(PluginError) as error:
         hook._report(outcome)
     assert str(error.value) == "docs/es/guide.md (es): guide-es.pdf could not be rendered: RecursionError: deep"
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert warnings[0].startswith("libharfbuzz-subset0 is not installed") and "apt-get install libharfbuzz-subset0" in warnings[0]
-    assert warnings[1].startswith("docs/fr/press-kit.md: file:///etc/hostname is left out of press-kit-fr.pdf")
+    infos = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
+    # A missing HarfBuzz subset only makes fonts slower to subset: information, never a failed strict build.
+    assert any(m.startswith("libharfbuzz-subset0 is not installed") for m in infos)
+    assert not any("harfbuzz" in m for m in warnings)
+    assert warnings[0].startswith("docs/fr/press-kit.md: file:///etc/hostname is left out of press-kit-fr.pdf")
     with pytest.raises(PluginError, match="Install the Debian packages libpango-1.0-0 libpangoft2-1.0-0"):
         hook._report(pdf_render.Outcome(fatal="OSError: cannot load library 'libpango-1.0-0'"))
 

@@ -136,7 +136,7 @@ def test_the_other_documents_get_their_pdf_by_one_line_of_front_matter(pdf_site)
         "docs/fr/kit/index.md": "---\ntitle: Kit\npdf: communication-kit\n---\n\n## Logo\n\nTexte.\n",
     })
     site = build(pdf_site)
-    for lang, prefix, kind in (("fr", "", "NEWSLETTER"), ("en", "en/", "NEWSLETTER"), ("es", "es/", "BOLETÍN")):
+    for lang, prefix, kind in (("fr", "", "LETTRE D'INFORMATION"), ("en", "en/", "NEWSLETTER"), ("es", "es/", "BOLETÍN")):
         guide_text = "\n".join(texts(site / f"{prefix}pdf/ambassador-guide-{lang}.pdf"))
         assert guide_text.index(f"Intro {lang}") < guide_text.index(f"Body messages {lang}") \
             < guide_text.index(f"Body tools {lang}")  # chapters in the declared order

@@ -15,11 +15,14 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from fourpm.dates import build_epoch  # noqa: E402
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 
-def build(command: str, out: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def build(command: str, out: Path, epoch: str) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch}  # one "now" for both
     result = subprocess.run([command, "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode:
@@ -47,8 +50,9 @@ def main(argv: list[str]) -> int:
     mkdocs_bin, properdocs_bin = argv
     with tempfile.TemporaryDirectory() as tmp:
         one, two = Path(tmp) / "mkdocs", Path(tmp) / "properdocs"
-        build(mkdocs_bin, one)
-        build(properdocs_bin, two)
+        epoch = os.environ.get("SOURCE_DATE_EPOCH") or str(build_epoch(ROOT))
+        build(mkdocs_bin, one, epoch)
+        build(properdocs_bin, two, epoch)
         found = differences(one, two)
         count = len(files(one))
     if found:

@@ -188,12 +188,28 @@ def block_events(call: BlockCall) -> str:
         raise call.error(f'when="{when}" is not a choice', "use upcoming, past or all")
     data, lang = _data(call), call.page.lang
     labels = call.renderer.labels(lang)
+    latest = _latest_count(call)
     upcoming, past = split_events(data.events, dates.build_date(_root(call)))
     chosen = {"upcoming": upcoming, "past": past, "all": data.events}[when]
+    # latest=N: with nothing upcoming, a reader still sees what happened last (the press kit).
+    fallback = when == "upcoming" and not chosen and latest > 0 and bool(past)
+    if fallback:
+        chosen = past[:latest]
     url = _partner_url(call)
     views = [event_view(e, data, call.renderer.langs, lang, labels, url) for e in chosen]
     empty = labels["ev_none_upcoming"] if when == "upcoming" else labels["ev_none_past"]
-    return _macros(call).events(views, when, empty, labels)
+    return _macros(call).events(views, when, empty, labels, fallback)
+
+
+def _latest_count(call: BlockCall) -> int:
+    value = call.args.get("latest")
+    if value is None:
+        return 0
+    if call.args.get("when") != "upcoming":
+        raise call.error("latest= goes with when=upcoming only", "write <!-- 4p1000 events when=upcoming latest=3 -->")
+    if not value.isdigit() or int(value) < 1:
+        raise call.error(f'latest="{value}" is not a number of events', "write a whole number such as latest=3")
+    return int(value)
 
 
 def block_events_calendar(call: BlockCall) -> str:

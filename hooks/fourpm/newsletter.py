@@ -17,6 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
+from .core.texts import Texts
 from .core import reader
 from .errors import ContentError
 from .render import BlockCall, PageRef, register_block, site_url
@@ -68,7 +69,7 @@ class IssueTranslationMeta(Config):
 
 
 @dataclass(frozen=True)
-class Issue:
+class Issue(Texts):
     number: int
     date: dt.date
     path: str  # relative to the language folder: newsletter/issue-1.md
@@ -84,12 +85,6 @@ class Issue:
     @property
     def pdf(self) -> str:
         return f"newsletter-{self.number}"
-
-    def title(self, lang: str) -> str:
-        return self.titles.get(lang) or self.titles[self.source]
-
-    def summary(self, lang: str) -> str:
-        return self.summaries.get(lang) or self.summaries[self.source]
 
 
 def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:

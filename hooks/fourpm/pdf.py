@@ -163,7 +163,7 @@ def pdf_link(call: BlockCall) -> str:
 @dataclass(frozen=True)
 class Contact:
     role: dict[str, str]
-    email: str
+    email: str | None  # None: the role alone (no address is shown until the team sets one)
     name: dict[str, str] = field(default_factory=dict)
 
 
@@ -176,7 +176,7 @@ def read_contacts(extra: dict, languages: tuple[str, ...]) -> list[Contact]:
     where = "mkdocs.yml"
     if not isinstance(contacts, list) or not contacts:
         raise ContentError(where, "extra.contacts", "is missing or empty",
-                           "list the media contacts: role (fr/en/es), email, optional name")
+                           "list the media contacts: role (fr/en/es), optional email and name")
     found = []
     for i, item in enumerate(contacts):
         key = f"extra.contacts[{i}]"
@@ -187,10 +187,11 @@ def read_contacts(extra: dict, languages: tuple[str, ...]) -> list[Contact]:
             raise ContentError(where, f"{key}.{unknown[0]}", "is not a contact field",
                                did_you_mean(unknown[0], ("role", "email", "name")) or "use role, email, name")
         email = item.get("email")
-        if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+        if email is not None and (not isinstance(email, str) or not _EMAIL.match(email.strip())):
             raise ContentError(where, f"{key}.email", f'"{email}" is not an email address',
-                               "write the address the team reads, e.g. press@example.org")
-        found.append(Contact(_text(item.get("role"), f"{key}.role", languages, required=True), email.strip(),
+                               "write the address the team reads, or leave 'email' out")
+        found.append(Contact(_text(item.get("role"), f"{key}.role", languages, required=True),
+                             email.strip() if email is not None else None,
                              _text(item.get("name"), f"{key}.name", languages, required=False)))
     return found
 

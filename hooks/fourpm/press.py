@@ -15,6 +15,7 @@ from babel import Locale, UnknownLocaleError
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from .core.texts import Texts
 from .data import read_yaml
 from .core.languages import Languages
 from .errors import ContentError, did_you_mean
@@ -41,18 +42,13 @@ class ReleaseTranslationMeta(Config):
 
 
 @dataclass(frozen=True)
-class Release:
+class Release(Texts):
     path: str
     date: dt.date
     source: str
     titles: dict[str, str]
     summaries: dict[str, str]
 
-    def title(self, lang: str) -> str:
-        return self.titles.get(lang) or self.titles[self.source]
-
-    def summary(self, lang: str) -> str:
-        return self.summaries.get(lang) or self.summaries[self.source]
 
 
 def load_releases(docs_dir: Path, languages: tuple[str, ...]) -> list[Release]:

@@ -23,6 +23,9 @@ from .errors import ContentError, did_you_mean
 
 PLACEHOLDER = re.compile(r"<!--\s*4p1000\s+(?P<name>[\w-]+)(?P<args>[^>]*?)\s*-->")
 BLOCKS = ("facilities", "facility-objectives", "objectives-by-axis", "objective-summary", "backlinks")
+# The page (and its heading's id, the same in every language) that explains the baselines and targets.
+STRATEGIC_PLAN = "initiative/strategic-plan.md"
+TARGETS_ANCHOR = "baselines-targets"
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,10 @@ class Renderer:
                                               self._labels(page.lang))
 
     def objective_summary(self, page: PageRef, code: str) -> str:
-        return self.macros.objective_summary(self._objective(self.catalog.objectives[code], page),
-                                             self._labels(page.lang))
+        # Baselines and targets the Roadmap does not give link to where the Strategic Plan is presented.
+        view = self._objective(self.catalog.objectives[code], page)
+        view["plan_url"] = self._url(STRATEGIC_PLAN, page) + "#" + TARGETS_ANCHOR
+        return self.macros.objective_summary(view, self._labels(page.lang))
 
     def backlinks(self, page: PageRef, code: str) -> str:
         pages = [{"title": p.title, "url": self._url(p.path, page)} for p in self.catalog.backlinks(code, page.lang)]

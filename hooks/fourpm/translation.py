@@ -6,7 +6,8 @@ translation is then
   - missing:  no file, or a scaffold still carrying its TODO marker (French text, not yet translated);
   - outdated: the French page changed since the hash was recorded (or none was ever recorded);
   - current:  the recorded hash is the French page's hash.
-The same status feeds `python -m tools.translations`, the build (banners, warnings) and the status page.
+The same status feeds `python -m tools.translations`, the build (banners; a warning only for a forbidden
+variant in a French page: publishing never waits for a translation) and the status page.
 """
 from __future__ import annotations
 

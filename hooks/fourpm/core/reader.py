@@ -145,7 +145,7 @@ def _check_nodes(root: yaml.Node, file: str, offset: int) -> None:
             _check_scalar(node, file, field, line(node))
             total = 1
         elif isinstance(node, yaml.SequenceNode):
-            total = 1 + sum(size(item, f"{field}[{i + 1}]") for i, item in enumerate(node.value))
+            total = 1 + sum(size(item, f"{field}[{_item_name(item, i)}]") for i, item in enumerate(node.value))
         else:
             seen: dict[object, yaml.Node] = {}
             total = 1
@@ -164,6 +164,15 @@ def _check_nodes(root: yaml.Node, file: str, offset: int) -> None:
         return total
 
     size(root, "")
+
+
+def _item_name(node: yaml.Node, index: int) -> str:
+    """An item of a list as the loaders' errors name it: by its id, else by its number from 1."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "id" and isinstance(value, yaml.ScalarNode) and value.value:
+                return value.value
+    return str(index + 1)
 
 
 def _check_scalar(node: yaml.ScalarNode, file: str, field: str, where: str) -> None:
