@@ -125,6 +125,8 @@ def add_publications(project: Path) -> Path:
     assert "hooks/publications.py" in text
     text = text.replace("docs_dir: docs\n", "docs_dir: docs\nrepo_url: https://git.example.org/site/\nedit_uri: edit/main/docs/\n")
     text = text.replace("  font: false\n", "  font: false\n  logo: assets/logo.svg\n  features: [content.action.edit]\n")
+    newsletter = "  newsletter: {unsubscribe: '*|UNSUB|*'}\n"  # the mailing tool's merge tag (e-mail editions)
+    text = text.replace("extra:\n", "extra:\n" + newsletter, 1) if "\nextra:\n" in text else text + "extra:\n" + newsletter
     config.write_text(text, encoding="utf-8")
     return write_tree(project, pub_files())
 

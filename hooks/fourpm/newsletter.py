@@ -76,6 +76,7 @@ class Issue(Texts):
     source: str  # the source language
     titles: dict[str, str]
     summaries: dict[str, str]
+    has_pdf: bool = False  # the French page declares `pdf: newsletter-<n>`
 
     @property
     def slug(self) -> str:
@@ -91,6 +92,7 @@ def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:
     source = languages[0]
     found: dict[int, tuple[str, dt.date, str, dict, dict]] = {}
     by_path: dict[str, int] = {}
+    with_pdf: set[int] = set()
     for rel, path, file in source_files(docs_dir, source, FOLDER):
         meta = validate(IssueMeta, read_meta(path, file), file)
         day = parse_day(meta.date, file)
@@ -107,6 +109,8 @@ def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:
                                f"write 'pdf: newsletter-{meta.number}'")
         found[meta.number] = (rel, day, file, {source: meta.title.strip()}, {source: meta.summary.strip()})
         by_path[rel] = meta.number
+        if meta.pdf is not None:
+            with_pdf.add(meta.number)
 
     for lang in languages[1:]:
         for rel, path, file in source_files(docs_dir, lang, FOLDER):
@@ -126,7 +130,7 @@ def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:
                                    f"write 'pdf: newsletter-{number}'")
             titles[lang], summaries[lang] = meta.title.strip(), meta.summary.strip()
 
-    return [Issue(n, day, rel, source, titles, summaries)
+    return [Issue(n, day, rel, source, titles, summaries, n in with_pdf)
             for n, (rel, day, _file, titles, summaries) in sorted(found.items())]
 
 
@@ -142,6 +146,12 @@ def issue_at(issues: list[Issue], path: str) -> Issue | None:
 def email_name(issue: Issue, kind: str = "html") -> str:
     """newsletter/issue-1/email.html (or email.txt), beside the issue's page."""
     return f"{FOLDER}/{issue.slug}/email.{kind}"
+
+
+def pdf_name(issue: Issue, lang: str) -> str:
+    """pdf/newsletter-1-fr.pdf: where the PDF of an issue lands in the language's folder (as fourpm.pdf
+    lays out every declared PDF)."""
+    return f"pdf/{issue.pdf}-{lang}.pdf"
 
 
 def feed_name(kind: str) -> str:
@@ -183,7 +193,8 @@ def _issue_view(issue: Issue, call: BlockCall) -> dict:
     lang = call.page.lang
     return {"number": issue.number, "date": call.renderer.langs.date(issue.date, lang), "iso": issue.date.isoformat(),
             "title": issue.title(lang), "summary": issue.summary(lang), "url": call.renderer.url(issue.path, call.page),
-            "email": file_url(call, email_name(issue)), "text": file_url(call, email_name(issue, "txt"))}
+            "email": file_url(call, email_name(issue)), "text": file_url(call, email_name(issue, "txt")),
+            "pdf": file_url(call, pdf_name(issue, lang)) if issue.has_pdf else None}
 
 
 def _feeds_view(call: BlockCall) -> dict:
