@@ -89,3 +89,19 @@ def test_parallel_build_makes_the_same_files_as_the_sequential_build(mini_site, 
     assert sorted(parallel) == sorted(sequential)
     assert [name for name in sequential if sequential[name] != parallel[name]] == []
     assert {"index.html", "en/index.html", "es/index.html", "search/search_index.json", "sitemap.xml"} <= set(parallel)
+
+
+def test_the_one_hook_file_dispatches_every_handler_of_the_feature_hook_modules():
+    """mkdocs.yml loads hooks/main.py only: a handler added to a feature's hook module must be called there."""
+    import re as regex
+
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert regex.search(r"^hooks:\n  - hooks/main.py\n(?!  - )", config, regex.M)
+    main = (ROOT / "hooks/main.py").read_text(encoding="utf-8")
+    aliases = dict(regex.findall(r"^import (\w+)(?: as (\w+))?$", main, regex.M))
+    for module, alias in aliases.items():
+        if not (ROOT / "hooks" / f"{module}.py").exists():
+            continue
+        handlers = regex.findall(r"^def (on_\w+)\(", (ROOT / "hooks" / f"{module}.py").read_text(encoding="utf-8"), regex.M)
+        called = set(regex.findall(rf"\b{alias or module}\.(on_\w+)\(", main))
+        assert handlers and set(handlers) <= called, (module, sorted(set(handlers) - called))
