@@ -31,6 +31,7 @@ from .dates import format_date
 from .errors import ContentError, did_you_mean
 from .frontmatter import split
 from .render import BlockCall, register_block, site_url
+from .safe_text import strip_controls
 from .schema import validate
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -380,7 +381,8 @@ def build_job(declaration: Declaration, pages: dict[str, RenderedPage], edition:
         "home": site + ("" if lang == edition.default_language else f"{lang}/"),
         "logo": edition.logo, "chapters": chapters, "L": edition.labels,
     }
-    html = env.get_template(template_name(env, declaration)).render(**view)
+    # WeasyPrint copies the title into the PDF's XMP metadata, an XML document: no control character.
+    html = strip_controls(env.get_template(template_name(env, declaration)).render(**view))
     return Job(declaration.name, lang, f"docs/{lang}/{declaration.path}",
                declaration.output(lang, edition.default_language), html)
 
