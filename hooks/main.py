@@ -6,7 +6,7 @@ from copy import deepcopy
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from fourpm import site
+from fourpm import site, symlinks
 from fourpm.errors import ContentError
 from fourpm.safe_text import html_markup, html_text
 
@@ -24,7 +24,12 @@ def _load(config):
 
 # Read and validate every source once, before anything is written.
 def on_config(config):
-    site.refresh(_project(config))
+    project = _project(config)
+    try:
+        symlinks.check_links(project.root)  # nothing from outside the project is published
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    site.refresh(project)
     _load(config)
 
 

@@ -5,11 +5,18 @@
 The three languages are built in parallel processes (mkdocs-static-i18n alone builds them one after
 the other, on one core); the result is the same files as the sequential build. A build that fails
 leaves the previous site/ exactly as it was.
+
+Every process of a build ends with it: the language processes and the PDF workers die with their
+parent, even when it is killed; the next build removes what an interrupted one left (.site.build-*
+folders; pdf_render removes its job folders). The site is readable by a web server (0755/0644 under
+umask 022), and the PDFs of every language are rendered at once, one worker per core in all.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
+import fcntl
 import gzip
 import io
 import json
@@ -24,8 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from fourpm import site  # noqa: E402
+from fourpm import pdf, pdf_render, site  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
+from fourpm.pdf_safety import die_with_parent  # noqa: E402
+
+log = logging.getLogger("mkdocs.plugins.fourpm.pdf")
 
 
 class BuildFailed(Exception):
@@ -39,12 +49,51 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(Path(config_file).resolve().parent)))
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
-    try:
+    _remove_leftovers(site_dir)
+    with _build_folder(site_dir) as tmp:
         (_build_parallel if parallel else _build_sequential)(Path(config_file), tmp, strict)
         _swap(tmp, site_dir)
+
+
+# -- build folders: readable by a web server, locked while in use, removed when an interrupted build left them
+@contextlib.contextmanager
+def _build_folder(site_dir: Path):
+    """A new sibling folder of site_dir (mkdtemp makes it 0700: given the mode mkdir gives), locked
+    while this build uses it, removed after."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
+    os.chmod(tmp, pdf_render.plain_mode(directory=True))
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel if this process dies
+        yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        os.close(fd)
+
+
+def _remove_leftovers(site_dir: Path) -> None:
+    """Remove the build folders of builds that were killed: those whose main folder no live build
+    holds locked (a language's part, .site.build-XXXX-en, belongs to .site.build-XXXX)."""
+    prefix = f".{site_dir.name}.build-"
+    for folder in site_dir.parent.glob(prefix + "*"):
+        owner = site_dir.parent / (prefix + folder.name[len(prefix):].split("-")[0])
+        if owner.is_dir() and _in_use(owner):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_use(folder: Path) -> bool:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
 
 
 def _build_sequential(config_file: Path, out: Path, strict: bool) -> None:
@@ -63,8 +112,14 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
     i18n = config.plugins["i18n"]
     i18n.current_language = lang
     i18n.building = True  # the plugin's own loop over the other languages is skipped
+    pdf_render.handover = []  # this language's PDF jobs go to the parent, which renders them all at once
     build(config)
-    return i18n.search_entries
+    return i18n.search_entries, pdf_render.handover
+
+
+def _language_process(parent: int) -> None:
+    """A language process dies with the build process, even if it is killed (SIGKILL)."""
+    die_with_parent(parent)
 
 
 def _worker(args: tuple) -> tuple[str, object]:
@@ -91,15 +146,33 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
         jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]
         # One process per language, even on fewer cores: three equal jobs on two cores finish in 1.5
         # units of time, not 2. fork: workers start with MkDocs, Material and our hooks imported.
-        with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
+        with multiprocessing.get_context("fork").Pool(len(jobs), _language_process, (os.getpid(),)) as pool:
             results = pool.map(_worker, jobs)
         errors = [value for status, value in results if status == "error"]
         if errors:  # the same bad input stops every language: say it once
             raise BuildFailed("; ".join(dict.fromkeys(errors)))
-        _merge(parts, out, [value for _status, value in results], i18n)
+        _merge(parts, out, [value[0] for _status, value in results], i18n)
+        _render_pdfs([job for _status, value in results for job in value[1]], out,
+                     Path(config_file).resolve().parent, strict)
     finally:
         for part in parts:
             shutil.rmtree(part, ignore_errors=True)
+
+
+def _render_pdfs(jobs: list, out: Path, root: Path, strict: bool) -> None:
+    """The PDFs of every language, rendered once the site is whole: one budget of workers for the build."""
+    warnings = 0
+    if jobs:
+        outcome = pdf_render.render_jobs(jobs, out, root)
+        pdf.last_outcome = outcome
+        error, warnings = pdf_render.report(outcome, log)
+        if error:
+            raise BuildFailed(error)
+    elif os.environ.get("FPM_PDF") == "0":
+        log.info(pdf.NOT_RENDERED)
+    warnings += pdf_render.report_dead_links(out, log)
+    if strict and warnings:
+        raise BuildFailed(f"{warnings} warning{'s' if warnings > 1 else ''} in strict mode")
 
 
 def _merge(parts: list[Path], out: Path, entries: list[list[dict]], i18n) -> None:
@@ -178,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     except (Abort, MkDocsException, BuildFailed) as error:
         print(f"Build failed: {error}. The previous site was left unchanged.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Build interrupted. The previous site was left unchanged.", file=sys.stderr)
+        return 130
     print(f"Site built in {args.site_dir}")
     return 0
 

@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,9 +28,10 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote
 
 from .pdf import Job
-from .pdf_worker import MAX_FILE_BYTES, file_digest
+from .pdf_safety import MAX_FILE_BYTES, file_digest
 
 # Files a PDF may read: these folders of the project, and the site being built (plus data: URIs).
 ALLOWED_DIRS = ("docs", "data", "overrides")
@@ -49,6 +51,59 @@ def unavailable_message(error: str) -> str:
 
 HARFBUZZ_MESSAGE = ("libharfbuzz-subset0 is not installed: WeasyPrint subsets fonts more slowly without it "
                     "and will require it in future versions (sudo apt-get install libharfbuzz-subset0)")
+
+
+# Set by tools/build.py in each language process of the parallel build: the PDF jobs are handed to the
+# parent process, which renders those of every language at once, with one worker per core in all.
+handover: list | None = None
+
+
+def report(outcome: "Outcome", log) -> tuple[str | None, int]:
+    """Say what the PDF stage did; return the error that fails the build (None if none) and the number
+    of warnings said (a strict build fails on them)."""
+    if outcome.fatal:
+        return unavailable_message(outcome.fatal), 0
+    warnings = 0
+    if outcome.harfbuzz_subset is False:
+        log.warning(HARFBUZZ_MESSAGE)
+        warnings += 1
+    for job, url in outcome.refused:
+        log.warning(f"{job.source}: {url} is left out of {job.label}: a PDF reads only the files of docs/, "
+                    "data/, overrides/ and the built site, and data: URIs")
+        warnings += 1
+    log.info(f"PDF: {outcome.documents} documents ({outcome.pages} pages): {outcome.rendered} rendered "
+             f"by {outcome.workers} workers, {outcome.cached} from the cache, in {outcome.seconds:.1f} s")
+    if outcome.errors:
+        return "; ".join(f"{job.source} ({job.lang}): {job.label} could not be rendered: {why}"
+                         for job, why in outcome.errors), warnings
+    return None, warnings
+
+
+_PDF_HREF = re.compile(r"""<a\b[^>]*?\shref=["']([^"'#?]+\.pdf)(?:[#?][^"']*)?["']""", re.I)
+
+
+def dead_pdf_links(site_dir: Path) -> list[tuple[str, str]]:
+    """(page, href) of every link of the built site to a PDF of the site that does not exist: a build
+    that skipped PDFs, or a hand-written link to a document no page declares."""
+    site_dir = Path(site_dir)
+    dead = []
+    for page in sorted(site_dir.rglob("*.html")):
+        rel = page.relative_to(site_dir).as_posix()
+        for href in dict.fromkeys(_PDF_HREF.findall(page.read_text(encoding="utf-8", errors="replace"))):
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", href):
+                continue  # another site's document
+            target = site_dir / unquote(href.lstrip("/")) if href.startswith("/") else page.parent / unquote(href)
+            if not target.is_file():
+                dead.append((rel, href))
+    return dead
+
+
+def report_dead_links(site_dir: Path, log) -> int:
+    """Warn about each dead link to a PDF (a strict build fails); return how many."""
+    dead = dead_pdf_links(site_dir)
+    for page, href in dead:
+        log.warning(f"{page} links to {href}, a PDF this build did not make (FPM_PDF=0, or no page declares it)")
+    return len(dead)
 
 
 def allowed_roots(root: Path, site_dir: Path) -> list[Path]:

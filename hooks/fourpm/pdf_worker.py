@@ -12,14 +12,11 @@ Ctrl-C stops it without a traceback (the build reports the interruption once).
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import logging
 import os
 import resource
-import signal
-import stat
 import sys
 import tempfile
 import time
@@ -27,6 +24,8 @@ import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
+
+from fourpm.pdf_safety import MAX_FILE_BYTES, die_with_parent, file_digest, root_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # WeasyPrint warns at import without HarfBuzz subset: reported below
@@ -41,25 +40,11 @@ with warnings.catch_warnings():
         URLFetcher = object  # noqa: N816 - keeps the class below importable; main() stops first
 
 
-MAX_FILE_BYTES = 100 * 1024 * 1024  # a PDF embeds no file larger than this (a 6 GB file is refused, not read)
-
-
 def _local_path(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
         return None
     return os.path.realpath(url2pathname(unquote(parts.path)))
-
-
-def root_of(path: str, roots) -> str | None:
-    """The name under which path is recorded: "<root name>/<relative path>", or None outside the roots.
-    roots: a list of folders, or a mapping name -> folder."""
-    named = roots.items() if isinstance(roots, dict) else ((str(r), r) for r in roots)
-    for name, root in named:
-        root = os.path.realpath(root)
-        if os.path.commonpath([root, path]) == root:
-            return f"{name}/{os.path.relpath(path, root)}"
-    return None
 
 
 def is_allowed(url: str, roots) -> bool:
@@ -68,25 +53,6 @@ def is_allowed(url: str, roots) -> bool:
         return True
     path = _local_path(url)
     return path is not None and root_of(path, roots) is not None
-
-
-def file_digest(path: str, max_bytes: int = MAX_FILE_BYTES) -> str | None:
-    """sha256 of a regular file of at most max_bytes, read once in blocks; None for anything else (a
-    folder, a device, /proc, a FIFO that would never end, a file too large, a file that is gone)."""
-    try:
-        with open(path, "rb", buffering=0, opener=lambda p, f: os.open(p, f | os.O_NONBLOCK)) as file:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-                return None
-            digest, read = hashlib.sha256(), 0
-            while block := file.read(1 << 20):
-                read += len(block)
-                if read > max_bytes:
-                    return None
-                digest.update(block)
-            return digest.hexdigest()
-    except OSError:
-        return None
 
 
 class SafeFetcher(URLFetcher):
@@ -142,19 +108,6 @@ def render(job: dict, base_url: str, stylesheet: str, roots, max_bytes: int = MA
     _write(Path(job["pdf"]), data)
     _write(Path(job["meta"]), json.dumps(meta).encode())  # last: its presence marks a complete entry
     return {"pages": meta["pages"], "refused": meta["refused"], "seconds": round(time.perf_counter() - start, 3)}
-
-
-def die_with_parent(parent: int) -> None:
-    """Killed by Linux when the process that started this one dies (even by SIGKILL); Ctrl-C ends it
-    without a traceback. If the parent is already gone, stop now."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    try:
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the build kills its workers when it stops normally
-        pass
-    if parent and os.getppid() != parent:
-        os._exit(1)
 
 
 def main(request_file: str, answer_file: str) -> int:
