@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .pdf import Job
-from .pdf_safety import MAX_FILE_BYTES, file_digest
+from .pdf_safety import MAX_FILE_BYTES, file_digest, ignore_interrupt
 
 # Files a PDF may read: these folders of the project, and the site being built (plus data: URIs).
 ALLOWED_DIRS = ("docs", "data", "overrides")
@@ -332,7 +332,8 @@ def _run_workers(missing: list[tuple[Job, str]], site_dir: Path, root: Path, cac
                               "meta": str(_entry(cache, job, key)[1])} for job, key in share],
                 }), encoding="utf-8")
                 process = subprocess.Popen([sys.executable, "-m", "fourpm.pdf_worker", str(request), str(answer)],
-                                           env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+                                           env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                           preexec_fn=ignore_interrupt)
                 running.append((process, answer, share))
             _collect(running, outcome)
         finally:  # interrupted (Ctrl-C, an error): no worker outlives the stage

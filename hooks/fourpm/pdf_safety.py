@@ -41,10 +41,18 @@ def file_digest(path: str, max_bytes: int = MAX_FILE_BYTES) -> str | None:
         return None
 
 
+def ignore_interrupt() -> None:
+    """For a worker before it starts (Popen preexec_fn): Ctrl-C reaches the whole terminal's process
+    group, and a worker still importing WeasyPrint would print a KeyboardInterrupt traceback; the build
+    process stops its workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def die_with_parent(parent: int) -> None:
     """Killed by Linux when the process that started this one dies (even by SIGKILL); Ctrl-C ends it
     quietly (the build says once that it was interrupted). If the parent is already gone, stop now."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
