@@ -50,6 +50,7 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site_dir)
+    pdf_render.remove_leftovers(Path(config_file).resolve().parent)
     with _build_folder(site_dir) as tmp:
         (_build_parallel if parallel else _build_sequential)(Path(config_file), tmp, strict)
         _swap(tmp, site_dir)

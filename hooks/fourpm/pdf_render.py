@@ -241,22 +241,32 @@ def entry_data(cache: Path, job: Job, key: str, roots: dict[str, str], digests: 
 
 
 @contextlib.contextmanager
-def locked(cache: Path):
+def locked(cache: Path, wait: bool = True):
     """The cache to this build alone while it renders and installs, then the leftovers of interrupted
-    builds removed (their job folders: no other build can be using them while we hold the lock)."""
+    builds removed (their job folders: no other build can be using them while we hold the lock).
+    wait=False: yields False at once if another build holds the cache."""
     cache.mkdir(parents=True, exist_ok=True)
     with open(cache / "build.lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
         try:
             for left in cache.glob("jobs-*"):
                 shutil.rmtree(left, ignore_errors=True)
-            for left in cache.glob(".*.pdf.*"):
+            for left in [*cache.glob(".*.pdf.*"), *cache.glob(".*.json.*")]:
                 left.unlink(missing_ok=True)  # a worker's temporary file, killed before its rename
-            for left in cache.glob(".*.json.*"):
-                left.unlink(missing_ok=True)
-            yield
+            yield True
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def remove_leftovers(root: Path) -> None:
+    """What interrupted builds left in the cache, removed now unless another build is using it."""
+    if cache_dir(root).is_dir():
+        with locked(cache_dir(root), wait=False):
+            pass
 
 
 def render_jobs(jobs: list[Job], site_dir: Path, root: Path, workers: int | None = None,
