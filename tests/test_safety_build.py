@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -245,12 +246,59 @@ def test_ctrl_c_in_the_pdf_stage_stops_everything_quietly(pdf_site):  # noqa: F8
     assert not (pdf_site / "site").exists()
 
 
-def test_the_parallel_build_renders_every_language_with_one_budget_of_workers(pdf_site, monkeypatch):  # noqa: F811
+def pdf_workers_of(build: int) -> list[str]:
+    """The PDF workers running now that descend from the build process (through its language
+    processes or not); the workers' own short-lived forks and other builds on the machine aside."""
+    parents, commands = {}, {}
+    for proc in Path("/proc").iterdir():
+        try:
+            parents[proc.name] = re.search(r"\nPPid:\t(\d+)\n", (proc / "status").read_text()).group(1)
+            commands[proc.name] = (proc / "cmdline").read_bytes()
+        except (OSError, AttributeError):
+            continue
+
+    def worker(pid: str) -> bool:
+        return b"fourpm.pdf_worker" in commands.get(pid, b"")
+
+    def descends(pid: str) -> bool:
+        while pid in parents and pid not in ("0", "1"):
+            pid = parents[pid]
+            if pid == str(build):
+                return True
+        return False
+
+    return [pid for pid in parents if worker(pid) and not worker(parents[pid]) and descends(pid)]
+
+
+def test_the_parallel_build_has_one_budget_of_pdf_workers(pdf_site, monkeypatch):  # noqa: F811
+    """Three language processes, one budget: never more PDF workers at once than FPM_PDF_WORKERS (each
+    language process started its own, one per core: three times too many)."""
+    import threading
+
     from tools.build import build_site
 
-    monkeypatch.setenv("FPM_PDF_WORKERS", "2")
-    build_site(pdf_site / "site", pdf_site / "mkdocs.yml")
-    assert (pdf.last_outcome.documents, pdf.last_outcome.rendered, pdf.last_outcome.workers) == (3, 3, 2)
+    slow_pdfs(pdf_site)
+    kit = (pdf_site / "docs" / "fr" / "press" / "kit.md").read_text(encoding="utf-8")
+    write_tree(pdf_site, {f"docs/{lang}/guide-{n}.md": kit.replace("pdf: press-kit", f"pdf: guide-{n}")
+                          .replace("<!-- 4p1000 pdf-link -->", "").replace("<!-- 4p1000 media-contacts -->", "")
+                          for lang in ("fr", "en", "es") for n in (1, 2)})  # three long PDFs per language
+    monkeypatch.setenv("FPM_PDF_WORKERS", "1")
+    seen, done = [], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            seen.append(pdf_workers_of(os.getpid()))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        build_site(pdf_site / "site", pdf_site / "mkdocs.yml")
+    finally:
+        done.set()
+        sampler.join()
+    assert max(len(x) for x in seen) == 1, [x for x in seen if len(x) > 1]
+    assert (pdf.last_outcome.documents, pdf.last_outcome.rendered) == (9, 9)
 
 
 def test_two_concurrent_builds_share_the_cache_safely(pdf_site):  # noqa: F811

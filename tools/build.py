@@ -9,7 +9,8 @@ leaves the previous site/ exactly as it was.
 Every process of a build ends with it: the language processes and the PDF workers die with their
 parent, even when it is killed; the next build removes what an interrupted one left (.site.build-*
 folders; pdf_render removes its job folders). The site is readable by a web server (0755/0644 under
-umask 022), and the PDFs of every language are rendered at once, one worker per core in all.
+umask 022). The build process renders the PDFs of each language as soon as it is built, one language
+at a time: one worker per core for the whole build, not per language process.
 """
 from __future__ import annotations
 
@@ -113,7 +114,7 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
     i18n = config.plugins["i18n"]
     i18n.current_language = lang
     i18n.building = True  # the plugin's own loop over the other languages is skipped
-    pdf_render.handover = []  # this language's PDF jobs go to the parent, which renders them all at once
+    pdf_render.handover = []  # this language's PDF jobs go to the parent: one budget of PDF workers
     build(config)
     return i18n.search_entries, pdf_render.handover
 
@@ -123,13 +124,14 @@ def _language_process(parent: int) -> None:
     die_with_parent(parent)
 
 
-def _worker(args: tuple) -> tuple[str, object]:
+def _worker(args: tuple) -> tuple[int, str, object]:
     from mkdocs.exceptions import Abort, MkDocsException
 
+    index, args = args
     try:
-        return "ok", _build_one_language(*args)
+        return index, "ok", _build_one_language(*args)
     except (Abort, MkDocsException) as error:
-        return "error", str(error)
+        return index, "error", str(error)
 
 
 def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
@@ -138,33 +140,47 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     config = load_config(str(config_file))  # imports the hooks, which register what they preload
     i18n = config.plugins["i18n"]
     languages = i18n.build_languages  # the default language first, as the plugin builds them
+    root = Path(config_file).resolve().parent
     # Read and check the whole project once (catalogue, translation status...): the forked language
     # processes inherit it instead of each computing it again.
-    site.preload_all(site.Project(Path(config_file).resolve().parent,
-                                  tuple(lang.locale for lang in i18n.config.languages)))
+    site.preload_all(site.Project(root, tuple(lang.locale for lang in i18n.config.languages)))
     parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
     try:
         jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]
+        results: list = [None] * len(jobs)
+        stages: list[pdf_render.Outcome] = []
         # One process per language, even on fewer cores: three equal jobs on two cores finish in 1.5
         # units of time, not 2. fork: workers start with MkDocs, Material and our hooks imported.
         with multiprocessing.get_context("fork").Pool(len(jobs), _language_process, (os.getpid(),)) as pool:
-            results = pool.map(_worker, jobs)
+            for index, status, value in pool.imap_unordered(_worker, enumerate(jobs)):
+                results[index] = (status, value)
+                # A language's PDFs are rendered as soon as it is built, while the others build: one
+                # PDF stage at a time, so one budget of workers (a core each) for the whole build.
+                if status == "ok" and value[1] and all(r is None or r[0] == "ok" for r in results):
+                    stages.append(pdf_render.render_jobs(value[1], parts[index], root))
         errors = [value for status, value in results if status == "error"]
         if errors:  # the same bad input stops every language: say it once
             raise BuildFailed("; ".join(dict.fromkeys(errors)))
         _merge(parts, out, [value[0] for _status, value in results], i18n)
-        _render_pdfs([job for _status, value in results for job in value[1]], out,
-                     Path(config_file).resolve().parent, strict)
+        _report_pdfs(stages, out, strict)
     finally:
         for part in parts:
             shutil.rmtree(part, ignore_errors=True)
 
 
-def _render_pdfs(jobs: list, out: Path, root: Path, strict: bool) -> None:
-    """The PDFs of every language, rendered once the site is whole: one budget of workers for the build."""
+def _report_pdfs(stages: list, out: Path, strict: bool) -> None:
+    """Say once what the PDF stages of the languages did; no link to a PDF that was not built."""
     warnings = 0
-    if jobs:
-        outcome = pdf_render.render_jobs(jobs, out, root)
+    if stages:
+        outcome = pdf_render.Outcome()
+        for stage in stages:
+            for name in ("documents", "rendered", "cached", "pages", "seconds", "cpu_seconds", "refused", "errors"):
+                setattr(outcome, name, getattr(outcome, name) + getattr(stage, name))
+            outcome.workers = max(outcome.workers, stage.workers)
+            outcome.peak_rss_kb = max(outcome.peak_rss_kb, stage.peak_rss_kb)
+            outcome.fatal = outcome.fatal or stage.fatal
+            if stage.harfbuzz_subset is not None:
+                outcome.harfbuzz_subset = stage.harfbuzz_subset
         pdf.last_outcome = outcome
         error, warnings = pdf_render.report(outcome, log)
         if error:

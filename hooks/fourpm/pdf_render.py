@@ -54,7 +54,8 @@ HARFBUZZ_MESSAGE = ("libharfbuzz-subset0 is not installed: WeasyPrint subsets fo
 
 
 # Set by tools/build.py in each language process of the parallel build: the PDF jobs are handed to the
-# parent process, which renders those of every language at once, with one worker per core in all.
+# parent process, which renders each language's as soon as it is built, one language at a time: one
+# worker per core for the whole build, not per language process.
 handover: list | None = None
 
 
