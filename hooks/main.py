@@ -9,23 +9,38 @@ it builds each language in turn, so every event from on_config to on_post_build 
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 from copy import deepcopy
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import clean_directory
 
-import datapages as data_pages
-import pdf as pdfs
-import publications
-import translations
 from fourpm import deployment, site, symlinks
 from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
 from fourpm.safe_text import html_markup, html_text
 
 log = get_plugin_logger("site")
+
+
+def _sibling(name: str):
+    """A feature's hook module beside this file, loaded afresh with this file, as MkDocs loads a hook file
+    for each build: their per-build state never outlives the build that made it."""
+    spec = importlib.util.spec_from_file_location(f"fpm_hooks_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there; the next load replaces it
+    spec.loader.exec_module(module)
+    return module
+
+
+data_pages = _sibling("datapages")
+pdfs = _sibling("pdf")
+publications = _sibling("publications")
+translations = _sibling("translations")
 
 
 def _project(config) -> site.Project:

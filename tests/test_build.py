@@ -98,7 +98,8 @@ def test_the_one_hook_file_dispatches_every_handler_of_the_feature_hook_modules(
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert regex.search(r"^hooks:\n  - hooks/main.py\n(?!  - )", config, regex.M)
     main = (ROOT / "hooks/main.py").read_text(encoding="utf-8")
-    aliases = dict(regex.findall(r"^import (\w+)(?: as (\w+))?$", main, regex.M))
+    aliases = {module: alias for alias, module in regex.findall(r'^(\w+) = _sibling\("(\w+)"\)$', main, regex.M)}
+    assert len(aliases) == 4, aliases
     for module, alias in aliases.items():
         if not (ROOT / "hooks" / f"{module}.py").exists():
             continue
