@@ -327,19 +327,20 @@ def test_import_refuses_a_file_exported_from_an_older_french_version(real, tmp_p
 
 def test_import_refuses_a_dropped_protected_element(real, tmp_path):
     def drop(tree):
-        target = unit_target(tree, "h2[2]/h3[1]/p[1]")
+        target = unit_target(tree, "h2[2]/li[1]/p[1]")
         for x in target.findall("x:x", NS):
-            x.getparent().remove(x)
+            if x.get("id") == "3":  # the objective code [A6]
+                x.getparent().remove(x)
     message = refusal(real, exported(real, tmp_path, drop))
-    assert message == ("en.xlf, unit 'h2[2]/h3[1]/p[1]' of docs/fr/initiative/governance.md: dropped the protected "
-                       'element <x id="1"/> ([A6]) (put every tag of the source back in the translation)')
+    assert message == ("en.xlf, unit 'h2[2]/li[1]/p[1]' of docs/fr/initiative/governance.md: dropped the protected "
+                       'element <x id="3"/> ([A6]) (put every tag of the source back in the translation)')
 
 
 def test_import_refuses_a_changed_protected_element(real, tmp_path):
     def change(tree):
-        unit_target(tree, "h2[2]/h3[1]/p[1]").find("x:x", NS).set("id", "9")
+        unit_target(tree, "h2[2]/li[1]/p[1]").find("x:x", NS).set("id", "9")
     message = refusal(real, exported(real, tmp_path, change))
-    assert message.startswith("en.xlf, unit 'h2[2]/h3[1]/p[1]' of docs/fr/initiative/governance.md: has an inline "
+    assert message.startswith("en.xlf, unit 'h2[2]/li[1]/p[1]' of docs/fr/initiative/governance.md: has an inline "
                               'tag <x id="9"/> that is not one of the source\'s')
 
 

@@ -35,6 +35,8 @@ _KINDS = {
     "x-objective": codes.BRACKETS.pattern.replace("?P<codes>", "?:").replace("(?![(\\[:])", "(?![(\\[])"),
     "x-link-start": r"!?\[",
     "x-html": r"</?[A-Za-z][^<>]*>",
+    # An attribute list, {#contacts}: the same anchor in every language, so links to it work in each.
+    "x-attrs": r"\{:?[ \t]*[#.][^{}\n]*\}",
     "x-url": r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?»\"']",
     "x-escape": r"\\[\\`*_{}\[\]()#+\-.!|]",
     "x-markup": r"\*{1,3}|(?<![\w])_{1,3}|_{1,3}(?![\w])|~~",
