@@ -3,8 +3,9 @@
     python -m tools.build [--site-dir site] [--no-strict] [--sequential]
 
 The three languages are built in parallel processes (mkdocs-static-i18n alone builds them one after
-the other, on one core); the result is the same files as the sequential build. A build that fails
-leaves the previous site/ exactly as it was.
+the other, on one core); the result is the same files as the sequential build. Then Pagefind indexes
+the merged site once, one index per language (pagefind/). A build that fails leaves the previous
+site/ exactly as it was.
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import argparse
 import ctypes
 import gzip
 import io
-import json
 import logging
 import multiprocessing
 import os
@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from fourpm import site  # noqa: E402
+from fourpm import search, site  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
+from fourpm.errors import ContentError  # noqa: E402
 
 
 class BuildFailed(Exception):
@@ -42,6 +43,7 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
     try:
         (_build_parallel if parallel else _build_sequential)(Path(config_file), tmp, strict)
+        _index_search(tmp)
         _swap(tmp, site_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -54,8 +56,16 @@ def _build_sequential(config_file: Path, out: Path, strict: bool) -> None:
     build(load_config(str(config_file), site_dir=str(out), strict=strict))
 
 
-def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -> list[dict]:
-    """Build one language as mkdocs-static-i18n would within its loop; return its search entries."""
+def _index_search(out: Path) -> None:
+    """One Pagefind index per language, over the merged site (pagefind/ at its root)."""
+    try:
+        search.build_index(out)
+    except ContentError as error:
+        raise BuildFailed(str(error)) from None
+
+
+def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -> None:
+    """Build one language as mkdocs-static-i18n would within its loop."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -64,14 +74,14 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
     i18n.current_language = lang
     i18n.building = True  # the plugin's own loop over the other languages is skipped
     build(config)
-    return i18n.search_entries
 
 
 def _worker(args: tuple) -> tuple[str, object]:
     from mkdocs.exceptions import Abort, MkDocsException
 
     try:
-        return "ok", _build_one_language(*args)
+        _build_one_language(*args)
+        return "ok", None
     except (Abort, MkDocsException) as error:
         return "error", str(error)
 
@@ -96,32 +106,24 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
         errors = [value for status, value in results if status == "error"]
         if errors:  # the same bad input stops every language: say it once
             raise BuildFailed("; ".join(dict.fromkeys(errors)))
-        _merge(parts, out, [value for _status, value in results], i18n)
+        _merge(parts, out)
     finally:
         for part in parts:
             shutil.rmtree(part, ignore_errors=True)
 
 
-def _merge(parts: list[Path], out: Path, entries: list[list[dict]], i18n) -> None:
+def _merge(parts: list[Path], out: Path) -> None:
     """Lay the languages' outputs over each other in build order (later ones win on shared files, as
-    in the sequential build), then write what the sequential build accumulates: the search index
-    of every language and a sitemap of every language."""
+    in the sequential build), then write what the sequential build accumulates: a sitemap of every
+    language."""
     sitemaps = [(part / "sitemap.xml").read_text(encoding="utf-8") for part in parts]
     gz_mtime = int.from_bytes((parts[-1] / "sitemap.xml.gz").read_bytes()[4:8], "little")
-    index = json.loads((parts[-1] / "search" / "search_index.json").read_text(encoding="utf-8"))
     for part in parts:
         for folder, _dirs, files in os.walk(part):
             target = out / Path(folder).relative_to(part)
             target.mkdir(parents=True, exist_ok=True)
             for name in files:
                 os.replace(os.path.join(folder, name), target / name)
-
-    docs = [entry for language_entries in entries for entry in language_entries]
-    if i18n.config.reconfigure_search:
-        i18n.reconfigure_search_duplicates(docs)
-    index["docs"] = docs
-    (out / "search" / "search_index.json").write_bytes(
-        json.dumps(index, separators=(",", ":"), default=str).encode("utf-8"))
 
     def url_lines(text: str) -> tuple[int, int]:  # from the line of the first <url> to </urlset>
         first = text.find("<url>")

@@ -1,0 +1,97 @@
+"""Search with Pagefind: what each page tells the indexer, and the index built over the merged site.
+
+Pagefind (https://pagefind.app) reads the built HTML: it finds each page's language in <html lang>,
+indexes the element marked data-pagefind-body, and writes one index per language under pagefind/,
+in small chunks that the reader's browser fetches only when a query needs them. This module decides,
+from the project's own data, which pages are indexed and with which filter (the kind of page); the
+attributes are written by overrides/main.html, the search box is overrides/partials/search.html.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import util
+from pathlib import Path
+
+from . import newsletter, press, wiki
+from .errors import ContentError
+from .render import PageRef
+from .site import Project, load
+
+# The kinds a reader can filter on, in the order the filter offers them; each has a label
+# "search_kind_<kind>" in data/labels.yml.
+KINDS = ("objective", "facility", "roadmap", "newsletter", "press", "wiki", "partner")
+ROADMAP = "roadmap"  # docs/<lang>/roadmap/: the Roadmap's chapters, one per Core Facility, and its summary
+PRESS = press.RELEASES.split("/")[0]  # docs/<lang>/press/: press room, kit, releases, review
+BUNDLE = "pagefind"  # the folder of the index and its scripts, at the site's root
+INSTALL = f"{sys.executable} -m pip install -r requirements.txt"
+# Parts of the indexed content that are not its text: heading permalinks (¶), the edit button, and the
+# generated lists of the pages that cite or link to this one (navigation, which would rank every page
+# that is cited for the words of the citing pages' titles).
+EXCLUDE = (".headerlink", ".md-content__button", ".fpm-backlinks", "#fpm-backlinks", ".fpm-wiki-backlinks",
+           "#fpm-wiki-backlinks")
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The paths (inside a language folder) of the pages whose kind the catalogue knows."""
+    objectives: frozenset[str]
+    facilities: frozenset[str]
+
+
+def kinds_of(project: Project) -> Kinds:
+    catalog, _renderer = load(project)
+    return Kinds(frozenset(o.path for o in catalog.objectives.values()),
+                 frozenset(f.path for f in catalog.facilities.values()))
+
+
+def page_kind(page: PageRef, kinds: Kinds) -> str | None:
+    """The kind of a page for the search filter, or None for the other pages (home, governance...)."""
+    path = page.path
+    if path in kinds.objectives:
+        return "objective"
+    if path in kinds.facilities:
+        return "facility"
+    if path.startswith(f"{ROADMAP}/"):
+        return "roadmap"
+    if newsletter.is_issue_page(page):
+        return "newsletter"
+    if path.startswith(f"{PRESS}/"):
+        return "press"
+    if path.startswith(f"{wiki.PARTNERS}/"):
+        return None if path.endswith("/index.md") or path == f"{wiki.PARTNERS}.md" else "partner"
+    if wiki.is_wiki(path) and path not in (f"{wiki.FOLDER}/index.md", wiki.TAGS_PAGE):
+        return "wiki"
+    return None
+
+
+def page_view(page: PageRef, kinds: Kinds, meta: dict, shown_in_source_language: bool) -> dict:
+    """What overrides/main.html writes for Pagefind: whether the page is indexed, and its kind. A page shown in French under another language (translation missing) is not indexed: its
+    text is indexed once, in French, at the French page, and readers of the other language are not
+    offered French text as if it were translated. A page whose front matter says `search: {exclude:
+    true}` (Material's own key; the team's translation status) is not indexed either."""
+    kind = page_kind(page, kinds)
+    search = meta.get("search")
+    excluded = isinstance(search, dict) and search.get("exclude") is True
+    return {"indexed": not (shown_in_source_language or excluded), "kind": kind}
+
+
+def box_view(labels: dict[str, str], available: bool) -> dict:
+    """What the search box shows, in the page's language: its labels and the filter's choices."""
+    return {"available": available, "labels": labels,
+            "kinds": [(kind, labels[f"search_kind_{kind}"]) for kind in KINDS]}
+
+
+def build_index(site_dir: Path) -> None:
+    """Index the merged site of every language with the pinned Pagefind (requirements.txt). Pagefind
+    writes site_dir/pagefind/. Raises ContentError with the command to run when it is not installed."""
+    if util.find_spec("pagefind_bin") is None:
+        raise ContentError("requirements.txt", "pagefind[bin]", "Pagefind is not installed",
+                           f"run: {INSTALL}")
+    excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
+                           *excluded, "--silent"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ContentError(str(site_dir), None, "Pagefind could not index the site: "
+                           + (done.stderr or done.stdout).strip().replace("\n", " ")[-500:])
