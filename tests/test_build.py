@@ -90,4 +90,4 @@ def test_parallel_build_makes_the_same_files_as_the_sequential_build(mini_site, 
     sequential, parallel = files_of(mini_site / "seq"), files_of(mini_site / "par")
     assert sorted(parallel) == sorted(sequential)
     assert [name for name in sequential if sequential[name] != parallel[name]] == []
-    assert {"index.html", "en/index.html", "es/index.html", "search/search_index.json", "sitemap.xml"} <= set(parallel)
+    assert {"index.html", "en/index.html", "es/index.html", "pagefind/pagefind-entry.json", "sitemap.xml"} <= set(parallel)

@@ -38,6 +38,7 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
     """Build into a sibling temporary folder, then replace site_dir with it. Raises on failure."""
     # One reproducible "now" for every date the build writes (sitemap, feeds, PDFs).
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(Path(config_file).resolve().parent)))
+    _index_search(None)  # without Pagefind, stop before building anything
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
@@ -56,10 +57,11 @@ def _build_sequential(config_file: Path, out: Path, strict: bool) -> None:
     build(load_config(str(config_file), site_dir=str(out), strict=strict))
 
 
-def _index_search(out: Path) -> None:
-    """One Pagefind index per language, over the merged site (pagefind/ at its root)."""
+def _index_search(out: Path | None) -> None:
+    """One Pagefind index per language over the merged site (pagefind/ at its root); with no site,
+    only check that Pagefind is installed."""
     try:
-        search.build_index(out)
+        search.build_index(out) if out else search.require()
     except ContentError as error:
         raise BuildFailed(str(error)) from None
 

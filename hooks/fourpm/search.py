@@ -83,12 +83,22 @@ def box_view(labels: dict[str, str], available: bool) -> dict:
             "kinds": [(kind, labels[f"search_kind_{kind}"]) for kind in KINDS]}
 
 
+def installed() -> bool:
+    """Whether the pinned Pagefind binary (PyPI pagefind-bin, under pagefind[bin]) can be run."""
+    return util.find_spec("pagefind_bin") is not None
+
+
+def require() -> None:
+    """Raises ContentError with the command to run when Pagefind is not installed."""
+    if not installed():
+        raise ContentError("requirements.txt", "pagefind[bin]", "Pagefind is not installed, the search index "
+                           "cannot be built", f"run: {INSTALL}")
+
+
 def build_index(site_dir: Path) -> None:
-    """Index the merged site of every language with the pinned Pagefind (requirements.txt). Pagefind
-    writes site_dir/pagefind/. Raises ContentError with the command to run when it is not installed."""
-    if util.find_spec("pagefind_bin") is None:
-        raise ContentError("requirements.txt", "pagefind[bin]", "Pagefind is not installed",
-                           f"run: {INSTALL}")
+    """Index the merged site of every language with the pinned Pagefind (requirements.txt); Pagefind
+    writes site_dir/pagefind/. Raises ContentError when Pagefind is missing or fails."""
+    require()
     excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
     done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
                            *excluded, "--silent"], capture_output=True, text=True)
