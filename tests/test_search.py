@@ -163,10 +163,12 @@ def test_the_search_box_speaks_the_language_of_the_page(real_site):
 
 
 # -- a fallback page, a build without Pagefind, the live preview ----------------------------------
-def test_a_page_shown_in_french_is_indexed_only_in_french(mini_site):
+def test_a_page_shown_in_french_is_indexed_only_in_french_and_marked_parts_are_left_out(mini_site):
     from tools.build import build_site
 
-    write_tree(mini_site, {"docs/es/objectives/b1.md": None})
+    write_tree(mini_site, {"docs/es/objectives/b1.md": None,  # shown in French to Spanish readers
+                           "docs/en/objectives/a2.md": "---\ncode: A2\ntitle: Projects\n---\n\nCites [A1].\n\n"
+                           "<div data-pagefind-ignore markdown>\nLeft out of the search.\n</div>\n"})
     out = mini_site / "site"
     build_site(out, mini_site / "mkdocs.yml")
     indexes = fragments(out)
@@ -175,6 +177,8 @@ def test_a_page_shown_in_french_is_indexed_only_in_french(mini_site):
     assert f"{prefix(LANGS[1])}objectives/b1/" in {page["url"] for page in indexes[LANGS[1]]}
     french = next(page for page in indexes[LANGS[0]] if page["url"] == "/objectives/b1/")
     assert "Plans d'investissements" in french["meta"]["title"]
+    projects = next(page for page in indexes[LANGS[1]] if page["url"] == f"{prefix(LANGS[1])}objectives/a2/")
+    assert "Cites" in projects["content"] and "Left out" not in projects["content"]  # data-pagefind-ignore
     html = (out / fallback_url.lstrip("/") / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in html and "fpm-translation-missing" in html
 

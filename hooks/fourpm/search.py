@@ -8,6 +8,9 @@ attributes are written by overrides/main.html, the search box is overrides/parti
 """
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -105,3 +108,107 @@ def build_index(site_dir: Path) -> None:
     if done.returncode != 0:
         raise ContentError(str(site_dir), None, "Pagefind could not index the site: "
                            + (done.stderr or done.stdout).strip().replace("\n", " ")[-500:])
+    settle(site_dir / BUNDLE)
+
+
+# -- the same bytes from the same site -----------------------------------------------------------------
+# Pagefind 1.5 writes each language's filter chunk in the order of a Rust HashMap, which changes from run
+# to run: the chunk's bytes, its hash-based name, the language's metadata file that names it and
+# pagefind-entry.json that names that. settle() writes the filter chunks with their values sorted, under a
+# name hashed from the sorted bytes, and renames what refers to them; the other files are already stable.
+SIGNATURE = b"pagefind_dcd"
+
+
+def settle(bundle: Path) -> None:
+    renamed: dict[str, str] = {}
+    for chunk in sorted((bundle / "filter").glob("*.pf_filter")):
+        data = SIGNATURE + _cbor(_sorted(_uncbor(_read(chunk))))
+        old, lang = chunk.name.removesuffix(".pf_filter"), chunk.name.split("_")[0]
+        renamed[old] = f"{lang}_{hashlib.sha256(data).hexdigest()[:len(old) - len(lang) - 1]}"
+        chunk.unlink()
+        _write(bundle / "filter" / f"{renamed[old]}.pf_filter", data)
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for lang, index in entry["languages"].items():
+        meta = bundle / f"pagefind.{index['hash']}.pf_meta"
+        data = SIGNATURE + _read(meta)
+        for before, after in renamed.items():  # names of the same length: the CBOR around them holds
+            data = data.replace(before.encode(), after.encode())
+        meta.unlink()
+        index["hash"] = f"{lang}_{hashlib.sha256(data).hexdigest()[:len(index['hash']) - len(lang) - 1]}"
+        _write(bundle / f"pagefind.{index['hash']}.pf_meta", data)
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read(chunk: Path) -> bytes:
+    data = gzip.decompress(chunk.read_bytes())
+    return data[len(SIGNATURE):] if data.startswith(SIGNATURE) else data
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(data, mtime=0))
+
+
+def _sorted(value):
+    """A filter chunk is [name, [[value, [page, ...]], ...]]: the [value, pages] pairs sorted by value."""
+    if not isinstance(value, list):
+        return value
+    items = [_sorted(v) for v in value]
+    if items and all(isinstance(v, list) and v and isinstance(v[0], str) for v in items):
+        items.sort(key=lambda v: v[0])
+    return items
+
+
+# The little of CBOR (RFC 8949) that Pagefind's filter chunks use: unsigned integers, text, arrays (maps too).
+def _uncbor(data: bytes):
+    value, end = _item(data, 0)
+    if end != len(data):
+        raise ValueError("trailing bytes in a Pagefind filter chunk")
+    return value
+
+
+def _item(data: bytes, at: int):
+    major, info, at = data[at] >> 5, data[at] & 31, at + 1
+    if info < 24:
+        n = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        n, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise ValueError(f"unexpected CBOR item {data[at - 1]:#x} in a Pagefind filter chunk")
+    if major == 0:
+        return n, at
+    if major == 3:
+        return data[at:at + n].decode("utf-8"), at + n
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, at = _item(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = {}
+        for _ in range(n):
+            key, at = _item(data, at)
+            pairs[key], at = _item(data, at)
+        return pairs, at
+    raise ValueError(f"unexpected CBOR type {major} in a Pagefind filter chunk")
+
+
+def _head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    size = next(s for s in (1, 2, 4, 8) if n < 1 << (8 * s))
+    return bytes([major << 5 | (24 + (1, 2, 4, 8).index(size))]) + n.to_bytes(size, "big")
+
+
+def _cbor(value) -> bytes:
+    if isinstance(value, int):
+        return _head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(map(_cbor, value))
+    return _head(5, len(value)) + b"".join(_cbor(k) + _cbor(v) for k, v in value.items())
