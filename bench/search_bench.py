@@ -46,7 +46,8 @@ def wire_bytes(file: Path) -> int:
 
 
 def first_query(site: Path, kind: str, langs: dict[str, str]) -> dict[str, dict]:
-    """lang -> {files, raw, wire}: the search files a reader's browser fetched for a first query."""
+    """lang -> {"load": ..., "query": ...}, each {files, raw, wire}: the search files a reader's browser
+    fetched when the page loaded (before any search), and by the end of a first query."""
     from quality.browser import chromium, tab, visit
     from quality.site import serve
 
@@ -57,16 +58,22 @@ def first_query(site: Path, kind: str, langs: dict[str, str]) -> dict[str, dict]
                 urls: list[str] = []
                 page.context.on("request", lambda request: urls.append(request.url))  # workers' requests too
                 visit(page, served.url(prefix))
+                page.wait_for_timeout(1000)
+                on_load = list(urls)
                 page.click(".md-search__input")
                 page.keyboard.type(QUERY, delay=20)
                 page.wait_for_selector(".md-search-result__item", timeout=30000)
                 page.wait_for_timeout(1000)
                 assert recorder.third_party == []
-            paths = sorted({unquote(urlsplit(url).path).lstrip("/") for url in urls if url.startswith(served.base)})
-            files = [site / path for path in paths if FILES[kind].match(path) and (site / path).is_file()]
-            found[lang] = {"files": [f.relative_to(site).as_posix() for f in files],
-                           "raw": sum(f.stat().st_size for f in files), "wire": sum(wire_bytes(f) for f in files)}
+            found[lang] = {"load": _files(site, kind, on_load, served.base), "query": _files(site, kind, urls, served.base)}
     return found
+
+
+def _files(site: Path, kind: str, urls: list[str], base: str) -> dict:
+    paths = sorted({unquote(urlsplit(url).path).lstrip("/") for url in urls if url.startswith(base)})
+    files = [site / path for path in paths if FILES[kind].match(path) and (site / path).is_file()]
+    return {"files": [f.relative_to(site).as_posix() for f in files],
+            "raw": sum(f.stat().st_size for f in files), "wire": sum(wire_bytes(f) for f in files)}
 
 
 def cpu(cmd: list[str], cwd: Path, env: dict, repeats: int) -> float:
@@ -104,18 +111,24 @@ def run(repeats: int, before_site: Path | None) -> dict:
 
 
 def section(r: dict) -> str:
-    kb = lambda n: f"{n / 1024:.0f} KB"  # noqa: E731
-    lines = [SECTION, "", f"First query (\"{QUERY}\") on each language's home page, search files fetched by Chromium, "
-             "size on the wire (gzip for .js/.json/.css) and on disk:", "",
-             "| language | before: Material (lunr) | after: Pagefind | after / before | files fetched after |",
-             "|---|---|---|---|---|"]
+    kb = lambda n: f"{n / 1024:.1f} KB"  # noqa: E731
+    lines = [SECTION, "", f"Search files Chromium fetched on each language's home page, on loading it (no search) and "
+             f"by the results of a first query (\"{QUERY}\"): size on the wire (gzip for .js/.json/.css), and on disk.", "",
+             "| language | page load, before | page load, after | first query, before: Material (lunr) "
+             "| first query, after: Pagefind | after / before, wire | after / before, disk |",
+             "|---|---|---|---|---|---|---|"]
+    ratios = {}
     for lang in r["after"]:
         before, after = r["before"][lang], r["after"][lang]
-        lines.append(f"| {lang} | {kb(before['wire'])} ({kb(before['raw'])} on disk) | {kb(after['wire'])} "
-                     f"({kb(after['raw'])} on disk) | {after['wire'] / before['wire']:.2f} | {len(after['files'])} |")
-    ratio = max(r["after"][lang]["wire"] / r["before"][lang]["wire"] for lang in r["after"])
-    lines += ["", f"Target: at most a quarter of before: worst language {ratio:.2f}, "
-              f"{'met' if ratio <= 0.25 else '**not met**'}.", "",
+        b, a = before["query"], after["query"]
+        ratios[lang] = (a["wire"] / b["wire"], a["raw"] / b["raw"])
+        lines.append(f"| {lang} | {kb(before['load']['wire'])} | {kb(after['load']['wire'])} | {kb(b['wire'])} "
+                     f"({kb(b['raw'])} on disk, {len(b['files'])} files) | {kb(a['wire'])} ({kb(a['raw'])} on disk, "
+                     f"{len(a['files'])} files) | {ratios[lang][0]:.2f} | {ratios[lang][1]:.2f} |")
+    wire, disk = max(x[0] for x in ratios.values()), max(x[1] for x in ratios.values())
+    lines += ["", f"Target, a first query costs at most a quarter of before: on the wire {wire:.2f} "
+              f"({'met' if wire <= 0.25 else '**not met**'}), on disk (a host that does not compress) {disk:.2f} "
+              f"({'met' if disk <= 0.25 else '**not met**'}), worst language.", "",
               "Build CPU seconds (medians), the real site without PDFs:", "",
               "| build | CPU s |", "|---|---|",
               f"| plain MkDocs + Material + i18n, with Material's search plugin | {r['plain_search_cpu']:.2f} |",
@@ -125,7 +138,7 @@ def section(r: dict) -> str:
               f"| → Pagefind alone, indexing the merged site | {r['pagefind_cpu']:.2f} |", "",
               f"Index on disk: Material {kb(r['index_bytes']['before'])} (one file for every language), "
               f"Pagefind {kb(r['index_bytes']['after'])} (every language, with its scripts and WebAssembly; a "
-              "reader fetches only the files above).", ""]
+              "reader fetches only the files counted above).", ""]
     return "\n".join(lines)
 
 

@@ -148,3 +148,41 @@ def test_a_result_list_holds_what_the_template_gives(browser, served, langs):
         assert page.eval_on_selector_all(f"{RESULTS} > li", "items => items.length") == len(results) <= 10
         assert any(len(r["links"]) > 1 and all(link.startswith(r["href"] + "#") for link in r["links"][1:])
                    for r in results)
+
+
+def test_the_search_keeps_working_with_material_instant_navigation(browser, mini_site):
+    """With theme.features navigation.instant, a result opens without reloading the page (Material
+    swaps the content) and the next search still works. The site is built for the local address it is
+    served from: Material's instant navigation follows only the links its sitemap lists."""
+    import functools
+    import socket
+    import threading
+
+    from quality.site import Served, _QuietHandler, _Server
+    from tools.build import build_site
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = mini_site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("site_url: https://example.org/", f"site_url: http://127.0.0.1:{port}/")
+    config.write_text(text.replace("  font: false\n", "  font: false\n  features: [navigation.instant]\n"), encoding="utf-8")
+    build_site(mini_site / "site", config, strict=False)  # static-i18n warns that its language links are not instant
+    server = _Server(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(mini_site / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with tab(browser) as (page, recorder):
+            visit(page, Served(mini_site / "site", f"http://127.0.0.1:{port}/").url(""))
+            page.evaluate("() => { window.fpmSameDocument = true; }")
+            _count, results = query(page, "CDN")
+            assert results and results[0]["href"] == "/objectives/a1/"
+            page.click(f"{RESULTS} > li > a")
+            page.wait_for_url("**/objectives/a1/")
+            assert page.evaluate("() => window.fpmSameDocument === true")  # no reload: instant navigation
+            assert not page.evaluate("() => document.getElementById('__search').checked")
+            _count, results = query(page, "Programmes")
+            assert results and results[0]["href"] == "/facilities/cf-iv/"
+            assert recorder.console_errors == []
+    finally:
+        server.shutdown()
+        server.server_close()
