@@ -27,9 +27,11 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "hooks"))
 
 from bench.corpus import make_project  # noqa: E402
 from bench.run import PY, measure  # noqa: E402
+from fourpm import search  # noqa: E402
 
 SECTION = "## Search"  # this benchmark's section of RESULTS.md, replaced when measured again
 QUERY = "carbone"
@@ -100,12 +102,15 @@ def run(repeats: int, before_site: Path | None) -> dict:
             "plain_search_cpu": cpu(plain_build("mkdocs-search.yml"), project, env, repeats),  # leaves `old`
             "ours_cpu": cpu([PY, "-m", "tools.build", "--config-file", str(project / "mkdocs.yml"), "--site-dir",
                              str(ours), "--no-strict"], ROOT, env, repeats),
-            "pagefind_cpu": cpu([PY, "-m", "pagefind", "--site", str(ours), "--output-path", str(Path(work) / "pf"),
+            "pagefind_cpu": cpu([str(search.executable()), "--site", str(ours), "--output-path", str(Path(work) / "pf"),
                                  "--silent"], ROOT, env, repeats),
         }
         result["before"] = first_query(before_site or old, "before", langs)
+        result["before_site"] = (f"an earlier build of the site ({before_site.name}/, --before-site)" if before_site
+                                 else "the real site built by plain MkDocs + Material + i18n with Material's search plugin")
         result["after"] = first_query(ours, "after", langs)
-        result["index_bytes"] = {"before": sum(f.stat().st_size for f in (old / "search").rglob("*") if f.is_file()),
+        result["index_bytes"] = {"before": sum(f.stat().st_size for f in ((before_site or old) / "search").rglob("*")
+                                               if f.is_file()),
                                  "after": sum(f.stat().st_size for f in (ours / "pagefind").rglob("*") if f.is_file())}
     return result
 
@@ -113,7 +118,8 @@ def run(repeats: int, before_site: Path | None) -> dict:
 def section(r: dict) -> str:
     kb = lambda n: f"{n / 1024:.1f} KB"  # noqa: E731
     lines = [SECTION, "", f"Search files Chromium fetched on each language's home page, on loading it (no search) and "
-             f"by the results of a first query (\"{QUERY}\"): size on the wire (gzip for .js/.json/.css), and on disk.", "",
+             f"by the results of a first query (\"{QUERY}\"): size on the wire (gzip for .js/.json/.css), and on disk. "
+             f"Before: {r['before_site']}; after: our build.", "",
              "| language | page load, before | page load, after | first query, before: Material (lunr) "
              "| first query, after: Pagefind | after / before, wire | after / before, disk |",
              "|---|---|---|---|---|---|---|"]

@@ -14,7 +14,6 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass
-from importlib import util
 from pathlib import Path
 
 from . import newsletter, press, wiki
@@ -86,9 +85,18 @@ def box_view(labels: dict[str, str], available: bool) -> dict:
             "kinds": [(kind, labels[f"search_kind_{kind}"]) for kind in KINDS]}
 
 
+def executable() -> Path | None:
+    """The pinned Pagefind binary (PyPI pagefind-bin, under pagefind[bin]), run without a Python wrapper."""
+    try:
+        import pagefind_bin
+
+        return pagefind_bin.get_executable()
+    except (ImportError, FileNotFoundError):
+        return None
+
+
 def installed() -> bool:
-    """Whether the pinned Pagefind binary (PyPI pagefind-bin, under pagefind[bin]) can be run."""
-    return util.find_spec("pagefind_bin") is not None
+    return executable() is not None
 
 
 def require() -> None:
@@ -103,8 +111,8 @@ def build_index(site_dir: Path) -> None:
     writes site_dir/pagefind/. Raises ContentError when Pagefind is missing or fails."""
     require()
     excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
-                           *excluded, "--silent"], capture_output=True, text=True)
+    done = subprocess.run([str(executable()), "--site", str(site_dir), "--output-subdir", BUNDLE, *excluded, "--silent"],
+                          capture_output=True, text=True)
     if done.returncode != 0:
         raise ContentError(str(site_dir), None, "Pagefind could not index the site: "
                            + (done.stderr or done.stdout).strip().replace("\n", " ")[-500:])
