@@ -222,3 +222,30 @@ def test_pagefind_is_pinned_in_requirements():
     assert f"pagefind[bin]=={metadata.version('pagefind')}" in pins
     done = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True, text=True)
     assert done.stdout.strip().endswith(metadata.version("pagefind-bin"))
+
+
+def test_pagefind_filter_chunks_come_out_the_same_whatever_order_pagefind_wrote(tmp_path):
+    """Pagefind writes a filter's values in a random order (and names the chunk by its hash): settle()
+    makes two such outputs the same bytes, and the language's metadata names the settled chunk."""
+    import gzip
+
+    def bundle(name: str, values: list, chunk: str) -> Path:
+        root = tmp_path / name
+        (root / "filter").mkdir(parents=True)
+        pack = lambda data: gzip.compress(search.SIGNATURE + data, mtime=0)  # noqa: E731
+        (root / "filter" / f"en_{chunk}.pf_filter").write_bytes(pack(search._cbor(["kind", values])))
+        (root / "pagefind.en_0123456789.pf_meta").write_bytes(pack(search._cbor(["1.5.2", [["kind", f"en_{chunk}"]]])))
+        (root / "pagefind-entry.json").write_text(json.dumps({"languages": {"en": {"hash": "en_0123456789"}}}))
+        return root
+
+    one = bundle("one", [["wiki", [3, 4]], ["objective", [0, 1, 300]]], "aaaaaaa")
+    two = bundle("two", [["objective", [0, 1, 300]], ["wiki", [3, 4]]], "bbbbbbb")
+    for root in (one, two):
+        search.settle(root)
+    files = [{p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+             for root in (one, two)]
+    assert files[0] == files[1]
+    entry = json.loads((one / "pagefind-entry.json").read_text())
+    meta = search._uncbor(search._read(one / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"))
+    chunk = one / "filter" / f"{meta[1][0][1]}.pf_filter"
+    assert search._uncbor(search._read(chunk)) == ["kind", [["objective", [0, 1, 300]], ["wiki", [3, 4]]]]

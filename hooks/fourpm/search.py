@@ -61,18 +61,20 @@ def page_kind(page: PageRef, kinds: Kinds) -> str | None:
         return "newsletter"
     if path.startswith(f"{PRESS}/"):
         return "press"
-    if path.startswith(f"{wiki.PARTNERS}/"):
-        return None if path.endswith("/index.md") or path == f"{wiki.PARTNERS}.md" else "partner"
+    if path.startswith(f"{wiki.PARTNERS}/"):  # one generated page per partner, and their index
+        return None if path.endswith("/index.md") else "partner"
     if wiki.is_wiki(path) and path not in (f"{wiki.FOLDER}/index.md", wiki.TAGS_PAGE):
         return "wiki"
     return None
 
 
 def page_view(page: PageRef, kinds: Kinds, meta: dict, shown_in_source_language: bool) -> dict:
-    """What overrides/main.html writes for Pagefind: whether the page is indexed, and its kind. A page shown in French under another language (translation missing) is not indexed: its
-    text is indexed once, in French, at the French page, and readers of the other language are not
-    offered French text as if it were translated. A page whose front matter says `search: {exclude:
-    true}` (Material's own key; the team's translation status) is not indexed either."""
+    """What overrides/main.html writes for Pagefind: whether the page is indexed, and its kind.
+
+    A page shown in French under another language (translation missing, or only scaffolded) is not
+    indexed: its text is indexed once, in French, at the French page, and readers of the other language
+    are not offered French text as if it were translated. Nor is a page whose front matter says
+    `search: {exclude: true}` (Material's own key; the team's translation status)."""
     kind = page_kind(page, kinds)
     search = meta.get("search")
     excluded = isinstance(search, dict) and search.get("exclude") is True
