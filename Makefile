@@ -6,9 +6,17 @@ READY := $(VENV)/.ready
 NODE_READY := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-quality bench clean translations check-translations newsletter
+.PHONY: site serve test test-quality bench clean translations check-translations newsletter system system-quality check-properdocs
 
-$(READY): requirements.txt
+# The Debian packages of system-packages.txt this machine lacks: installed as root or with sudo that asks
+# no password; otherwise one line names the command to run.
+system:
+	@$(PYTHON) tools/system_packages.py site
+
+system-quality:
+	@$(PYTHON) tools/system_packages.py quality
+
+$(READY): requirements.txt | system
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -16,24 +24,26 @@ $(READY): requirements.txt
 
 # Front-end packages pinned in package-lock.json (Leaflet and world-atlas for the partners map, which
 # the build copies into the site; test tools). The build stops with "run npm ci" if they are missing.
-$(NODE_READY): package.json package-lock.json
+$(NODE_READY): package.json package-lock.json | system
 	npm ci --no-audit --no-fund
 	touch $@
 
-site: $(READY) $(NODE_READY)
+site: system $(READY) $(NODE_READY)
 	$(PY) -m tools.build
 
 # Live preview of one language (lang=fr by default; lang=en, lang=es, or lang=all for every language),
 # rebuilding only the page that changed; PDFs are not rendered (FPM_PDF=1 make serve renders them).
-serve: $(READY) $(NODE_READY)
-	$(if $(filter all,$(lang)),,FPM_LANG=$(or $(lang),fr)) $(VENV)/bin/mkdocs serve --dirty --livereload
+# port=8001 serves on another port.
+serve: system $(READY) $(NODE_READY)
+	$(if $(filter all,$(lang)),,FPM_LANG=$(or $(lang),$(shell $(PY) -m tools.source_language))) \
+	  $(VENV)/bin/mkdocs serve --dirty --livereload $(if $(port),--dev-addr 127.0.0.1:$(port))
 
-test: $(READY) $(NODE_READY)
+test: system $(READY) $(NODE_READY)
 	$(PY) -m pytest -m "not quality"
 
 # The quality gates that take minutes: every page in Chromium, the Nu Html Checker, axe-core (Debian's
 # chromium and a Java runtime: system-packages.txt). .ci/run runs them after `make test`.
-test-quality: $(READY) $(NODE_READY)
+test-quality: system-quality $(READY) $(NODE_READY)
 	$(PY) -m pytest -m quality
 
 # Translation status: counts per section and language, pages to do, glossary and consistency problems.
@@ -51,6 +61,18 @@ newsletter: $(READY)
 # The build benchmark (bench/run.py): about 15 minutes on 2 cores; writes bench/RESULTS.md.
 bench: $(READY) $(NODE_READY)
 	$(PY) -m bench.run
+
+# The same site built with ProperDocs (the maintained continuation of MkDocs 1.x) in its own .venv-properdocs:
+# the files must be the same as MkDocs' (generator meta tag apart). .ci/run runs it.
+PD_VENV := .venv-properdocs
+$(PD_VENV)/.ready: requirements.txt requirements-properdocs.txt | system
+	test -x $(PD_VENV)/bin/python || $(PYTHON) -m venv $(PD_VENV)
+	$(PD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PD_VENV)/bin/python -m pip install --quiet -r requirements-properdocs.txt
+	touch $@
+
+check-properdocs: $(READY) $(NODE_READY) $(PD_VENV)/.ready
+	$(PY) -m tools.check_properdocs $(VENV)/bin/mkdocs $(PD_VENV)/bin/properdocs
 
 clean:
 	rm -rf site .site.build-* .pytest_cache

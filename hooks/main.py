@@ -1,12 +1,31 @@
-"""MkDocs hooks of the "4 pour 1000" site: thin handlers that dispatch to the fourpm package."""
+"""The MkDocs hooks of the site: the one hook file mkdocs.yml loads.
+
+Each event's handlers run from here, in lifecycle order, with every priority in one place. The work is
+in the feature hook modules beside this file (datapages, pdf, publications, translations, search), thin
+adapters of the fourpm package, and in the site's own handlers below (settings, catalogue, generated
+blocks, code links, the live preview). mkdocs-static-i18n runs its on_config, on_files, on_nav and
+on_post_build at priority -100 and its on_page_markdown, on_page_context and on_template_context at 50;
+it builds each language in turn, so every event from on_config to on_post_build fires once per language.
+"""
 from __future__ import annotations
 
+import logging
 from copy import deepcopy
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.utils import clean_directory
 
-from fourpm import site
+import datapages as data_pages
+import pdf as pdfs
+import publications
+import search
+import translations
+from fourpm import deployment, site
+from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
+
+log = get_plugin_logger("site")
 
 
 def _project(config) -> site.Project:
@@ -20,14 +39,71 @@ def _load(config):
         raise PluginError(str(error)) from None
 
 
-# Read and validate every source once, before anything is written.
-def on_config(config):
+class _DirtyNotice(logging.Filter):
+    """`make serve` asks for a dirty build on purpose: MkDocs' warning about it is information there
+    (as a warning it would stop the strict preview before it starts)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+_preview = {"dirty": False, "stamp": None}  # the live preview's process; reset by on_startup
+
+
+def _site_startup(command, dirty):
+    _preview.update(dirty=dirty, stamp=None)
+    if dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
+
+
+# A dirty rebuild renders only the pages whose file changed; an edit of data/, overrides/ or mkdocs.yml
+# changes what every page shows, so it rebuilds them all.
+def _site_pre_build(config):
+    if not _preview["dirty"]:
+        return
+    project = _project(config)
+    stamp = site.fingerprint(project.data_dir, project.root / "overrides") + (
+        site.fingerprint_file(project.root / "mkdocs.yml"),)
+    if _preview["stamp"] is not None and stamp != _preview["stamp"]:
+        clean_directory(config.site_dir)
+    _preview["stamp"] = stamp
+
+
+# Read and validate the settings and every source once, before anything is written.
+def _site_config(config):
+    try:
+        config["_fpm_settings"] = read_settings(config.extra)
+    except ContentError as error:
+        raise PluginError(str(error)) from None
     site.refresh(_project(config))
     _load(config)
 
 
+# In the language being built (set by mkdocs-static-i18n's on_config, which runs last), before pages
+# are read and rendered: the headings' permalink tooltip; an example site_url said once per build (in
+# the first language), as information.
+def _site_files(files, config):
+    _catalog, renderer = _load(config)
+    toc = config.mdx_configs.setdefault("toc", {})
+    if toc.get("permalink"):
+        toc["permalink_title"] = renderer.labels(config.theme["language"])[deployment.PERMALINK_LABEL]
+    note = deployment.site_url_note(config.site_url)
+    if note and config.theme["language"] == config.plugins["i18n"].build_languages[0]:
+        log.info(note)
+    return files
+
+
+# Material's strings that the site words itself, in the language being built (partials/language.html).
+def _site_env(env, config, files):
+    _catalog, renderer = _load(config)
+    env.globals["fpm_theme_strings"] = deployment.theme_strings(renderer.labels(config.theme["language"]))
+    return env
+
+
 # Replace placeholders with generated blocks.
-def on_page_markdown(markdown, page, config, files):
+def _site_page_markdown(markdown, page, config, files):
     _catalog, renderer = _load(config)
     ref = site.page_ref(page, config, markdown)
     if title := renderer.title(ref):
@@ -39,7 +115,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 # Turn objective codes in brackets into links, in the page's language.
-def on_page_content(html, page, config, files):
+def _site_page_content(html, page, config, files):
     _catalog, renderer = _load(config)
     try:
         return renderer.link_codes(html, site.page_ref(page, config))
@@ -49,8 +125,123 @@ def on_page_content(html, page, config, files):
 
 # Theme pages (404.html) are rendered after the last page, whose language links would stick to them:
 # give them the languages' home pages instead (and the same output whatever the build order).
-def on_template_context(context, template_name, config):
+def _site_template_context(context, template_name, config):
     i18n = config.plugins["i18n"]
     if getattr(i18n, "extra_alternate", None):
         config.extra.alternate = deepcopy(i18n.extra_alternate)
     return context
+
+
+# -- the events, in lifecycle order -----------------------------------------------------------------
+def on_startup(command, dirty):
+    _site_startup(command, dirty)
+    pdfs.on_startup(command, dirty)
+    search.on_startup(command, dirty)
+
+
+def on_shutdown():
+    pdfs.on_shutdown()
+
+
+# The publications' dates first (their errors are clearer than the catalogue's); then the settings and
+# the catalogue, the data pages, the translations; the PDFs once mkdocs-static-i18n has set the language up.
+@event_priority(10)
+def _config_publications(config):
+    publications.on_config(config)
+
+
+def _config_site(config):
+    _site_config(config)
+    data_pages.on_config(config)
+    translations.on_config(config)
+
+
+@event_priority(-200)
+def _config_pdfs(config):
+    pdfs.on_config(config)
+
+
+on_config = CombinedEvent(_config_publications, _config_site, _config_pdfs)
+
+
+def on_pre_build(config):
+    _site_pre_build(config)
+
+
+# The site's own settings of the language before mkdocs-static-i18n lays its files out (-100); the
+# wiki's partner pages after it (they keep the paths we give them); the PDFs' own files out last.
+def _files_site(files, config):
+    return _site_files(files, config)
+
+
+@event_priority(-110)
+def _files_publications(files, config):
+    return publications.on_files(files, config)
+
+
+@event_priority(-200)
+def _files_pdfs(files, config):
+    return pdfs.on_files(files, config)
+
+
+on_files = CombinedEvent(_files_site, _files_publications, _files_pdfs)
+
+
+def on_env(env, config, files):
+    env = _site_env(env, config, files)
+    env = search.on_env(env, config, files)
+    return publications.on_env(env, config, files)
+
+
+def on_page_markdown(markdown, page, config, files):
+    markdown = _site_page_markdown(markdown, page, config, files)
+    return translations.on_page_markdown(markdown, page, config, files)
+
+
+# Code links and glossary tooltips first; the publications' blocks at the top of the page after them.
+def _content_site(html, page, config, files):
+    html = _site_page_content(html, page, config, files)
+    return translations.on_page_content(html, page, config, files)
+
+
+@event_priority(-50)
+def _content_publications(html, page, config, files):
+    return publications.on_page_content(html, page, config, files)
+
+
+on_page_content = CombinedEvent(_content_site, _content_publications)
+
+
+def on_page_context(context, page, config, nav):
+    context = pdfs.on_page_context(context, page, config, nav)
+    context = publications.on_page_context(context, page, config, nav)
+    context = translations.on_page_context(context, page, config, nav)
+    return search.on_page_context(context, page, config, nav)  # after the banner: a page shown in French
+
+
+def on_template_context(context, template_name, config):
+    context = _site_template_context(context, template_name, config)
+    return translations.on_template_context(context, template_name, config)
+
+
+def on_post_template(output, template_name, config):
+    return translations.on_post_template(output, template_name, config)
+
+
+# Each language's files; the PDFs of every language after mkdocs-static-i18n has built the others.
+def _post_build_languages(config):
+    data_pages.on_post_build(config)
+    publications.on_post_build(config)
+    translations.on_post_build(config)
+
+
+@event_priority(-200)
+def _post_build_pdfs(config):
+    pdfs.on_post_build(config)
+
+
+on_post_build = CombinedEvent(_post_build_languages, _post_build_pdfs)
+
+
+def on_build_error(error):
+    pdfs.on_build_error(error)

@@ -118,9 +118,10 @@ def _jobs(frame: dict) -> list[pdf.Job]:
     catalog, _renderer = site.load(project)
     lang = frame["lang"]
     logo = Path(frame["docs_dir"]) / frame["logo"] if frame["logo"] else None
-    edition = pdf.Edition(lang, catalog.default_language, frame["site_url"], frame["site_name"],
-                          build_date(project.root), {k: forms[lang] for k, forms in catalog.labels.items()},
-                          pdf.logo_uri(logo) if logo else None)
+    day, langs = build_date(project.root), project.langs
+    edition = pdf.Edition(lang, langs.root, frame["site_url"], frame["site_name"], day,
+                          _renderer.labels(lang), pdf.logo_uri(logo) if logo else None,
+                          langs.date(day, lang), langs.get(lang).direction)
     env = pdf.template_env(project.root)
     return [pdf.build_job(d, frame["pages"], edition, env) for d in frame["declarations"].values()]
 
@@ -130,7 +131,7 @@ def _report(outcome: pdf_render.Outcome) -> None:
     if outcome.fatal:
         raise PluginError(pdf_render.unavailable_message(outcome.fatal))
     if outcome.harfbuzz_subset is False:
-        log.warning(pdf_render.HARFBUZZ_MESSAGE)
+        log.info(pdf_render.HARFBUZZ_MESSAGE)  # a speed-up, not needed: never fails a strict build
     for job, url in outcome.refused:
         log.warning(f"{job.source}: {url} is left out of {job.label}: a PDF reads only the files of docs/, "
                     "data/, overrides/ and the built site, and data: URIs")

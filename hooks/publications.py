@@ -1,11 +1,15 @@
-"""MkDocs hooks of the publications: newsletter (feeds, e-mail editions), press room, wiki.
+"""MkDocs hooks of the publications: newsletter (feeds, e-mail editions), press room, wiki; and the
+social cards and Open Graph metadata of every page.
 
-Thin handlers: the logic is in fourpm.newsletter, feeds, newsletter_email, press and wiki. Every
+Thin handlers: the logic is in fourpm.newsletter, feeds, newsletter_email, press, wiki and social. Every
 event from on_config to on_post_build fires once per language (mkdocs-static-i18n); what a build
 collects is reset in on_config and written for its own language only.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -14,9 +18,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from fourpm import feeds, newsletter, newsletter_email, press, site, wiki
+from fourpm import feeds, newsletter, newsletter_email, press, site, social, wiki
 from fourpm.datapages import dataset
-from fourpm.dates import build_date, format_date
+from fourpm.dates import build_date
 from fourpm.errors import ContentError
 from fourpm.render import BlockCall
 
@@ -26,8 +30,12 @@ class _Build:
     """What one language's build collects for on_post_build."""
     emails: list = field(default_factory=list)  # (issue, page url, folder of the page's HTML, content)
     backlinks: dict = field(default_factory=dict)  # page url -> [(url, title)] of the pages linking to it
+    cards: list = field(default_factory=list)  # (social.Card, path of the card in the site)
+    undescribed: list = field(default_factory=list)  # docs paths of the pages without a description
+    sections: dict | None = None  # folder of a page -> title of its section in the navigation
 
 
+log = logging.getLogger("mkdocs.plugins.fourpm.social")
 _build = _Build()
 _links: dict = {}  # (project, language) -> page url -> (urls its content links to, its title)
 
@@ -45,14 +53,12 @@ def _checked(config, read):
 
 
 def _partners(project: site.Project) -> dict:
-    return dataset(project.root, project.languages).partners  # read and validated by the data pages
+    return dataset(project).partners  # read and validated by the data pages
 
 
 def _prefix(config, lang: str | None = None) -> str:
-    """The folder of a language in the built site: "" for the default one, which `make serve` makes the
-    language it previews (mkdocs-static-i18n's build_only_locale)."""
-    lang = lang or config.theme["language"]
-    return "" if lang == config.plugins["i18n"].default_language else f"{lang}/"
+    """The folder of a language in the built site ("" at the root)."""
+    return _project(config).langs.prefix(lang or config.theme["language"])
 
 
 def _site_url(config, issues: list) -> str | None:
@@ -99,6 +105,10 @@ def on_files(files, config):
         generated.append(file)
     if i18n is not None and lang in getattr(i18n, "i18n_files_per_language", {}):
         i18n.i18n_files_per_language[lang].extend(generated)  # so sitemap.xml lists them too
+    # overrides/ is Material's custom_dir, whose files MkDocs copies into the site: the card layout is not for readers.
+    own = Path(config.config_file_path).resolve().parent / Path(social.LAYOUT_FILE).parent
+    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(own)]:
+        files.remove(file)
     return files
 
 
@@ -156,13 +166,70 @@ def on_page_context(context, page, config, nav):
     if wiki.is_wiki(path) and page.url in _build.backlinks:
         template = site.load(_project(config))[1].template("publications.html")
         page.content += wiki.backlinks_html(template, _build.backlinks[page.url], page.url, labels)
+    context["fpm_social"] = _social(page, config, nav, path, site_url, prefix)
     return context
 
 
-# The language's feeds and e-mail editions.
+def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> dict:
+    """The page's Open Graph metadata, and its card to draw in on_post_build."""
+    project, lang = _project(config), config.theme["language"]
+    if _build.sections is None:
+        _build.sections = _sections(nav, config)
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    section = page.parent.title if page.parent is not None else next(
+        (_build.sections[f] for f in _parents(folder) if f in _build.sections), config.site_description or "")
+    meta, published = page.meta or {}, None
+    title = str(meta.get("title") or page.title or config.site_name)  # the page's own, not the nav's short one
+    description = meta.get("description") or meta.get("summary")
+    issue = newsletter.issue_at(_checked(config, newsletter.issues), path) if newsletter.is_issue_page(
+        site.page_ref(page, config)) else None
+    release = next((r for r in _checked(config, press.releases) if r.path == path), None)
+    if issue or release:
+        published = (issue or release).date.isoformat()
+    if not description:
+        _build.undescribed.append(path)
+    name = social.card_name(path)
+    direction = project.langs.get(lang).direction
+    _build.cards.append((social.Card(title, section, config.site_name, direction), prefix + name))
+    return social.metadata(title=title, description=description or config.site_description or "",
+                           url=page.canonical_url if site_url else None,
+                           image=site_url + prefix + name if site_url and _cards_wanted() else None,
+                           site_name=config.site_name, locale=project.langs.locale(lang),
+                           other_locales=tuple(project.langs.locale(o) for o in project.langs.others(lang)),
+                           published=published)
+
+
+def _parents(folder: str) -> list[str]:
+    """wiki/partners, wiki, "": a folder and those above it."""
+    parts = folder.split("/") if folder else []
+    return ["/".join(parts[:n]) for n in range(len(parts), -1, -1)]
+
+
+def _sections(nav, config) -> dict[str, str]:
+    """Folder -> the title of the section its pages are in, in the language being built, for the pages
+    outside the navigation (newsletter issues, press releases, partner pages)."""
+    found: dict[str, str] = {}
+    for page in nav.pages:
+        if page.parent is not None:
+            path = site.page_ref(page, config).path
+            found.setdefault(path.rsplit("/", 1)[0] if "/" in path else "", page.parent.title)
+    return found
+
+
+def _cards_wanted() -> bool:
+    return os.environ.get("FPM_SOCIAL") != "0"  # FPM_SOCIAL=0: no card (measuring builds without them)
+
+
+# The language's social cards, feeds and e-mail editions.
 def on_post_build(config):
     issues, lang, prefix = _checked(config, newsletter.issues), config.theme["language"], _prefix(config)
     project, site_url, out = _project(config), _site_url(config, issues), Path(config.site_dir)
+    logo = Path(config.docs_dir) / config.theme["logo"] if config.theme.get("logo") else None
+    try:
+        layout = social.load_layout(project.root, logo)  # a few milliseconds: read again at every build
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    _write_cards(lang, project, out, layout)
     if site_url is None:
         return  # no issue, and no absolute URL to write feeds with
     renderer = site.load(project)[1]
@@ -175,20 +242,80 @@ def on_post_build(config):
         target = out / prefix / newsletter.feed_name(kind)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(write(issues, channel, link))
-
-    template = renderer.template("newsletter-email.html")
-    for issue, url, folder, html in _build.emails:
-        links = {"web": site_url + url, "archive": home, "rss": rss_url, "home": site_url + prefix,
-                 "logo": site_url + config.theme["logo"] if config.theme.get("logo") else None}
-        view = {"number": issue.number, "title": issue.title(lang), "summary": issue.summary(lang),
-                "date": format_date(issue.date, lang)}
+    if _build.emails:
         try:
-            document = newsletter_email.render(template, issue=view, links=links, labels=labels, lang=lang,
-                                               site_name=config.site_name,
-                                               content=newsletter_email.content_for_email(html, site_url + url))
-            newsletter_email.audit(document, f"docs/{lang}/{issue.path}")
+            _write_emails(config, renderer, layout, out, site_url, home, rss_url)
         except ContentError as error:
             raise PluginError(str(error)) from None
+
+
+def _write_emails(config, renderer, layout, out: Path, site_url: str, home: str, rss_url: str) -> None:
+    lang, prefix, fonts = config.theme["language"], _prefix(config), list(layout.fonts.values())
+    labels, template = renderer.labels(lang), renderer.template("newsletter-email.html")
+    unsubscribe = newsletter_email.unsubscribe_placeholder(config.extra, lang)
+    if unsubscribe is None:
+        log.info(f"The e-mail editions ({lang}) have no unsubscribe link: mkdocs.yml, field "
+                 f"'extra.newsletter.unsubscribe' is not set ({newsletter_email.UNSUBSCRIBE_HINT})")
+    logo = _email_logo(layout, config, out, site_url)
+    for issue, url, folder, html in _build.emails:
+        content = newsletter_email.content_for_email(html, site_url + url)
+        content = newsletter_email.replace_images(content, _email_images(content, out, site_url, fonts))
+        links = {"web": site_url + url, "archive": home, "rss": rss_url, "home": site_url + prefix,
+                 "unsubscribe": unsubscribe}
+        view = {"number": issue.number, "title": issue.title(lang), "summary": issue.summary(lang),
+                "date": _project(config).langs.date(issue.date, lang)}
+        document = newsletter_email.render(template, issue=view, links=links, labels=labels, lang=lang,
+                                           site_name=config.site_name, content=content, logo=logo)
+        newsletter_email.audit(document, f"docs/{lang}/{issue.path}", (unsubscribe,) if unsubscribe else ())
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "email.html").write_text(document, encoding="utf-8")
-        (folder / "email.txt").write_text(newsletter_email.to_text(document), encoding="utf-8")
+        (folder / "email.txt").write_text(newsletter_email.to_text(document, labels["objectives"]), encoding="utf-8")
+
+
+EMAIL_IMAGES = "assets/images/email"  # PNG versions of the SVG images of the e-mail editions, at the site's root
+
+
+def _email_logo(layout, config, out: Path, site_url: str) -> dict | None:
+    """The site's logo for the e-mail header: drawn from the SVG as a PNG at twice its displayed size."""
+    if not config.theme.get("logo"):
+        return None
+    width = newsletter_email.LOGO_WIDTH
+    if not layout.logo:  # already a bitmap
+        return {"url": site_url + config.theme["logo"], "width": width, "height": width}
+    png, width, height = newsletter_email.svg_as_png(layout.logo, list(layout.fonts.values()), width)
+    target = out / EMAIL_IMAGES / "logo.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(png)
+    return {"url": f"{site_url}{EMAIL_IMAGES}/logo.png", "width": width, "height": height}
+
+
+def _email_images(content: str, out: Path, site_url: str, fonts: list) -> dict:
+    """src -> (PNG url, displayed width, height) for the SVG images of the site in an issue."""
+    found = {}
+    for src in newsletter_email.image_sources(content):
+        path = out / src[len(site_url):] if src.startswith(site_url) else None
+        if path is None or path.suffix.lower() != ".svg" or not path.is_file():
+            continue
+        svg = path.read_bytes()
+        png, width, height = newsletter_email.svg_as_png(svg, fonts)
+        name = f"{path.stem}-{hashlib.sha256(svg).hexdigest()[:8]}.png"
+        (out / EMAIL_IMAGES).mkdir(parents=True, exist_ok=True)
+        (out / EMAIL_IMAGES / name).write_bytes(png)
+        found[src] = (f"{site_url}{EMAIL_IMAGES}/{name}", width, height)
+    return found
+
+
+def _write_cards(lang: str, project: site.Project, out: Path, layout) -> None:
+    if _build.undescribed:
+        log.info(f"Open Graph: {len(_build.undescribed)} pages of '{lang}' have no description in their front "
+                 f"matter and show the site's: {', '.join(sorted(_build.undescribed))}")
+    if not _cards_wanted() or not _build.cards:
+        return
+    try:
+        outcome = social.make_cards([(card, out / rel) for card, rel in _build.cards], layout,
+                                    social.cache_dir(project.root))
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    social.last_outcome = outcome
+    log.info(f"Social cards ({lang}): {outcome.cards} pages, {outcome.rendered} drawn, {outcome.cached} from the "
+             f"cache, in {outcome.seconds:.1f} s")

@@ -1,4 +1,4 @@
-"""MkDocs hooks of the search (Pagefind): thin handlers that dispatch to fourpm.search.
+"""The search's hooks (Pagefind), called from hooks/main.py: thin handlers that dispatch to fourpm.search.
 
 Pagefind indexes the built site after the languages are merged (tools/build.py); these handlers only
 give the templates what each page tells the indexer and the search box's labels.

@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from quality.fixtures import browser, langs, served, site_config  # noqa: E402,F401 - the quality gates' fixtures
+from fourpm.core.languages import languages_from  # noqa: E402
+
+# The real site's languages, as mkdocs.yml declares them, for unit tests of pure functions.
+LANGUAGES = languages_from([("fr", "Français"), ("en", "English"), ("es", "Español")], "fr", {"en": "en_GB"})
 
 MINI_CONFIG = """\
 site_name: Mini
@@ -31,6 +35,8 @@ plugins:
         - {locale: fr, name: Français, default: true, build: true}
         - {locale: en, name: English, build: true}
         - {locale: es, name: Español, build: true}
+extra:
+  locales: {en: en_GB}
 """
 # The mini site runs every hook of the real site, as listed in mkdocs.yml.
 MINI_CONFIG += re.search(r"^hooks:\n(?:  - .*\n)+", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(0)
@@ -70,15 +76,20 @@ def write_tree(root: Path, files: dict[str, str | None]) -> Path:
     return root
 
 
+def make_mini_site(root: Path) -> Path:
+    """A small valid three-language project using the real hooks, templates and labels, at root."""
+    shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    shutil.copytree(ROOT / "data", root / "data")
+    (root / "node_modules").symlink_to(ROOT / "node_modules")  # front-end packages (npm ci)
+    (root / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
+    return write_tree(root, MINI_FILES)
+
+
 @pytest.fixture
 def mini_site(tmp_path: Path) -> Path:
-    """A small valid three-language project using the real hooks, templates and labels."""
-    shutil.copytree(ROOT / "hooks", tmp_path / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")  # front-end packages (npm ci)
-    (tmp_path / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
-    return write_tree(tmp_path, MINI_FILES)
+    """A small valid three-language project, to change and build in one test."""
+    return make_mini_site(tmp_path)
 
 
 def build(project: Path, strict: bool = True) -> Path:
@@ -89,6 +100,15 @@ def build(project: Path, strict: bool = True) -> Path:
     site = project / "site"
     mkdocs_build(load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=strict))
     return site
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory) -> Path:
+    """The small site, its Spanish a2 page left to fall back to the French one, built once for the tests
+    that only read it."""
+    project = make_mini_site(tmp_path_factory.mktemp("mini"))
+    write_tree(project, {"docs/es/objectives/a2.md": None})
+    return build(project)
 
 
 @pytest.fixture(scope="session")

@@ -53,11 +53,11 @@ def test_backlinks_fall_back_to_the_french_page_when_a_translation_is_missing(tm
 
 
 @pytest.mark.parametrize("files, file, field, words", [
-    ({"docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: a: b\n---\n"}, "docs/fr/objectives/a1.md", None, "not valid YAML at line 3"),
+    ({"docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: a: b\n---\n"}, "docs/fr/objectives/a1.md", "line 3", "is not valid YAML"),
     ({"docs/fr/objectives/a1.md": "---\ncode: A1\n---\n"}, "docs/fr/objectives/a1.md", "title", "is missing"),
     ({"docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: 12\n---\n"}, "docs/fr/objectives/a1.md", "title", "expected text"),
-    ({"docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: x\n"}, "docs/fr/objectives/a1.md", None, "not closed"),
-    ({"docs/fr/index.md": "---\ntitle: x\ndate: 2022-11-31\n---\n"}, "docs/fr/index.md", None, "not a valid date"),
+    ({"docs/fr/objectives/a1.md": "---\ncode: A1\ntitle: x\n"}, "docs/fr/objectives/a1.md", "line 1", "not closed"),
+    ({"docs/fr/index.md": "---\ntitle: x\ndate: 2022-11-31\n---\n"}, "docs/fr/index.md", "date", "is not a date"),
     ({"docs/fr/facilities/gf-1.md": "---\nid: GF.1\nkind: global\ntitle: S\nobjectives: [A2, C5]\n---\n"},
      "docs/fr/facilities/gf-1.md", "objectives", '"C5" is not an objective'),
     ({"docs/fr/facilities/gf-1.md": "---\nid: GF.1\nkind: global\ntitle: S\nobjectives: [A2, B1]\n---\n"},

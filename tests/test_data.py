@@ -10,8 +10,8 @@ import icalendar
 import pytest
 import yaml
 
-from conftest import ROOT
-from fourpm import charts, datapages, geo, ics
+from conftest import LANGUAGES, ROOT
+from fourpm import charts, datapages, geo, ics, site
 from fourpm.catalog import load_labels
 from fourpm.data import load_events, load_key_figures, load_partners, load_regions
 from fourpm.errors import ContentError
@@ -26,7 +26,7 @@ def labels(lang):
 
 @pytest.fixture(scope="module")
 def data():
-    return datapages.load(ROOT)
+    return datapages.load(site.project_at(ROOT, LANGS))
 
 
 # -- the real data -------------------------------------------------------------------------------
@@ -61,9 +61,9 @@ def test_an_event_without_its_own_date_is_modelled_as_a_period(data):
     ("es", "7–10 de febrero de 2023", "30 de noviembre – 12 de diciembre de 2023", "16 de noviembre de 2022"),
 ])
 def test_date_ranges_are_written_for_the_language(lang, same_month, two_months, one_day):
-    assert datapages.format_range(dt.date(2023, 2, 7), dt.date(2023, 2, 10), lang) == same_month
-    assert datapages.format_range(dt.date(2023, 11, 30), dt.date(2023, 12, 12), lang) == two_months
-    assert datapages.format_range(dt.date(2022, 11, 16), dt.date(2022, 11, 16), lang) == one_day
+    assert LANGUAGES.date_range(dt.date(2023, 2, 7), dt.date(2023, 2, 10), lang) == same_month
+    assert LANGUAGES.date_range(dt.date(2023, 11, 30), dt.date(2023, 12, 12), lang) == two_months
+    assert LANGUAGES.date_range(dt.date(2022, 11, 16), dt.date(2022, 11, 16), lang) == one_day
 
 
 @pytest.mark.parametrize("lang, answers, budget, share", [
@@ -73,9 +73,9 @@ def test_date_ranges_are_written_for_the_language(lang, same_month, two_months, 
 ])
 def test_figures_are_written_for_the_language(data, lang, answers, budget, share):
     figures = data.figures.figures
-    assert datapages.format_figure(figures["answers"], lang, labels(lang)) == answers
-    assert datapages.format_figure(figures["available-budget"], lang, labels(lang)) == budget
-    assert datapages.format_figure(figures["available-budget-share"], lang, labels(lang)) == share
+    assert datapages.format_figure(figures["answers"], LANGUAGES, lang, labels(lang)) == answers
+    assert datapages.format_figure(figures["available-budget"], LANGUAGES, lang, labels(lang)) == budget
+    assert datapages.format_figure(figures["available-budget-share"], LANGUAGES, lang, labels(lang)) == share
 
 
 def test_upcoming_and_past_are_relative_to_the_build_date(data):
@@ -124,7 +124,7 @@ def test_calendar_is_reproducible(data):
 
 # -- the static map and the charts ----------------------------------------------------------------
 def test_svg_map_has_one_point_per_located_partner_and_event(data):
-    view = datapages.svg_map_view(data, ROOT, "en", labels("en"))
+    view = datapages.svg_map_view(data, ROOT, LANGUAGES, "en", labels("en"))
     located = [p for p in data.partners.values() if p.located]
     assert view["count_partners"] == len(located) and view["count_events"] == len([e for e in data.events if e.located])
     by_id = {(p["type"], p["id"]): p for p in view["points"]}
@@ -227,15 +227,15 @@ def _drop(items_key, index, key):
 def test_bad_data_gives_one_clear_error(tmp_path, file, change, message):
     data_dir = _data_dir(tmp_path, file, change)
     with pytest.raises(ContentError) as error:
-        partners = load_partners(data_dir)
+        partners = load_partners(data_dir, languages=LANGS)
         load_regions(data_dir)
-        load_events(data_dir, partners)
-        load_key_figures(data_dir)
+        load_events(data_dir, partners, languages=LANGS)
+        load_key_figures(data_dir, languages=LANGS)
     assert message in str(error.value)
 
 
 def test_invalid_yaml_names_the_line(tmp_path):
     shutil.copytree(DATA, tmp_path / "data")
     (tmp_path / "data" / "events.yml").write_text("events:\n  - id: x\n    name: {fr: a: b}\n", encoding="utf-8")
-    with pytest.raises(ContentError, match=r"data/events.yml: not valid YAML at line 3"):
-        load_events(tmp_path / "data")
+    with pytest.raises(ContentError, match=r"data/events.yml, line 3: is not valid YAML"):
+        load_events(tmp_path / "data", languages=LANGS)

@@ -16,7 +16,7 @@ import icalendar
 import pytest
 import yaml
 
-from conftest import MINI_CONFIG, ROOT, build, write_tree
+from conftest import MINI_CONFIG, ROOT, build, make_mini_site, write_tree
 from fourpm.data import load_events, load_partners
 
 LANGS = ("fr", "en", "es")
@@ -33,21 +33,35 @@ PAGES = {
 
 
 def config(tiles: str = "", donation: str = "") -> str:
-    assert "\n  - hooks/main.py\n" in MINI_CONFIG
-    text = MINI_CONFIG.replace("\n  - hooks/main.py\n", "\n  - hooks/main.py\n  - hooks/datapages.py\n")
-    return text + f"extra:\n  partners_map: {{tiles: '{tiles}', attribution: ''}}\n  support: {{donation_url: '{donation}'}}\n"
+    text = MINI_CONFIG  # hooks/main.py runs the data pages' hooks too
+    assert "\nextra:\n" in text
+    return text.replace("\nextra:\n", "\nextra:\n"
+                        f"  partners_map: {{tiles: '{tiles}', attribution: ''}}\n  support: {{donation_url: '{donation}'}}\n")
+
+
+def with_data_pages(project: Path) -> Path:
+    """The mini site with the data pages in three languages, Leaflet and the map script."""
+    script = "docs/assets/javascripts/partners-map.js"
+    (project / script).parent.mkdir(parents=True)
+    shutil.copy(ROOT / script, project / script)
+    (project / "mkdocs.yml").write_text(config(), encoding="utf-8")
+    return write_tree(project, {f"docs/{lang}/{path}": text.format(lang=lang)
+                                for lang in LANGS for path, text in PAGES.items()})
 
 
 @pytest.fixture
 def data_site(mini_site: Path, monkeypatch) -> Path:
-    """The mini site with the data pages in three languages, Leaflet and the map script."""
+    """The data pages' mini site, for a test that changes it."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    script = "docs/assets/javascripts/partners-map.js"
-    (mini_site / script).parent.mkdir(parents=True)
-    shutil.copy(ROOT / script, mini_site / script)
-    (mini_site / "mkdocs.yml").write_text(config(), encoding="utf-8")
-    return write_tree(mini_site, {f"docs/{lang}/{path}": text.format(lang=lang)
-                                  for lang in LANGS for path, text in PAGES.items()})
+    return with_data_pages(mini_site)
+
+
+@pytest.fixture(scope="module")
+def data_built(tmp_path_factory) -> Path:
+    """The data pages' mini site built once, for the tests that only read it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return build(with_data_pages(make_mini_site(tmp_path_factory.mktemp("data-pages"))))
 
 
 def html(site: Path, path: str) -> str:
@@ -74,8 +88,8 @@ class Elements(HTMLParser):
 
 
 def data():
-    partners = load_partners(ROOT / "data")
-    return partners, load_events(ROOT / "data", partners)
+    partners = load_partners(ROOT / "data", languages=LANGS)
+    return partners, load_events(ROOT / "data", partners, languages=LANGS)
 
 
 def between(text: str, start: str, end: str) -> str:
@@ -84,11 +98,11 @@ def between(text: str, start: str, end: str) -> str:
 
 
 # -- pages in three languages ---------------------------------------------------------------------
-def test_each_data_page_exists_in_the_three_languages(data_site):
-    site = build(data_site)
+def test_each_data_page_exists_in_the_three_languages(data_built):
+    site = data_built
     words = {"fr": ("Chiffres clés", "Événements", "Réunion régionale « 4 pour 1000 » Asie", "7–10 février 2023"),
              "en": ("Key figures", "Events", "Regional Meeting for Asia", "7–10 February 2023"),
-             "es": ("Cifras clave", "Eventos", "Reunión regional &#34;4 pour 1000&#34; de Asia", "7–10 de febrero de 2023")}
+             "es": ("Cifras clave", "Eventos", "Reunión regional &#34;4 por 1000&#34; de Asia", "7–10 de febrero de 2023")}
     for lang in LANGS:
         pages = {p: html(site, f"{PREFIX[lang]}{p}") for p in
                  ("partners/index.html", "events/index.html", "dashboard/index.html", "support/index.html")}
@@ -99,8 +113,8 @@ def test_each_data_page_exists_in_the_three_languages(data_site):
         assert words[lang][2] in pages["events/index.html"] and words[lang][3] in pages["events/index.html"]
 
 
-def test_agenda_splits_upcoming_and_past_at_the_build_date(data_site):
-    site = build(data_site)
+def test_agenda_splits_upcoming_and_past_at_the_build_date(data_built):
+    site = data_built
     page = html(site, "en/events/index.html")
     upcoming = between(page, "fpm-events-upcoming", "</ol>")
     past = between(page, "fpm-events-past", "</ol>")
@@ -112,8 +126,8 @@ def test_agenda_splits_upcoming_and_past_at_the_build_date(data_site):
     assert "ICRISAT" in past  # co-organisers
 
 
-def test_calendar_file_per_language_parses_with_the_right_dates(data_site):
-    site = build(data_site)
+def test_calendar_file_per_language_parses_with_the_right_dates(data_built):
+    site = data_built
     _partners, events = data()
     uids = {}
     for lang in LANGS:
@@ -137,8 +151,8 @@ def test_calendar_file_per_language_parses_with_the_right_dates(data_site):
 
 
 # -- the map --------------------------------------------------------------------------------------
-def test_map_page_has_one_marker_per_partner_with_its_coordinates(data_site):
-    site = build(data_site)
+def test_map_page_has_one_marker_per_partner_with_its_coordinates(data_built):
+    site = data_built
     partners, events = data()
     for lang in LANGS:
         page = Elements(html(site, f"{PREFIX[lang]}partners/index.html"))
@@ -158,8 +172,8 @@ def test_map_page_has_one_marker_per_partner_with_its_coordinates(data_site):
         assert len(page.find("rect", **{"class": "fpm-point-event"})) == sum(e.located for e in events)
 
 
-def test_map_page_loads_only_files_of_the_site(data_site):
-    site = build(data_site)
+def test_map_page_loads_only_files_of_the_site(data_built):
+    site = data_built
     page = Elements(html(site, "es/partners/index.html"))
     block = page.find("div", **{"class": "fpm-block fpm-partners-map"})[0]
     assert block["data-tiles"] == ""  # tiles are off by default
@@ -203,8 +217,8 @@ def test_map_markers_list_and_filters_work_with_tiles_blocked(data_site):
 
 
 # -- dashboard and support ------------------------------------------------------------------------
-def test_charts_are_accessible_svg_with_their_data_next_to_them(data_site):
-    site = build(data_site)
+def test_charts_are_accessible_svg_with_their_data_next_to_them(data_built):
+    site = data_built
     figures = yaml.safe_load((ROOT / "data/key_figures.yml").read_text(encoding="utf-8"))
     values = {f["id"]: f["value"] for f in figures["figures"]}
     for lang in LANGS:
@@ -227,15 +241,15 @@ def test_charts_are_accessible_svg_with_their_data_next_to_them(data_site):
 
 def test_donation_link_comes_from_mkdocs_extra(data_site):
     site = build(data_site)
-    assert "Le lien pour faire un don en ligne sera publié" in html(site, "support/index.html")
+    assert "Pas de lien de don en ligne pour le moment" in html(site, "support/index.html")
     (data_site / "mkdocs.yml").write_text(config(donation="https://donate.example.org/4p1000"), encoding="utf-8")
     site = build(data_site)
     for lang, word in (("fr", "Faire un don"), ("en", "Donate"), ("es", "Donar")):
         assert f'href="https://donate.example.org/4p1000" rel="noopener">{word}</a>' in html(site, f"{PREFIX[lang]}support/index.html")
 
 
-def test_press_kit_blocks_are_plain_html(data_site):
-    site = build(data_site)
+def test_press_kit_blocks_are_plain_html(data_built):
+    site = data_built
     page = html(site, "en/press/index.html")
     block = between(page, '<figure class="fpm-block fpm-svg-map">', "</figure>")
     assert "<script" not in block and "<title" in block and "Paris, France (48.857, 2.352)" in block

@@ -2,16 +2,16 @@
 input gives a valid catalogue or the project's clear error (ContentError), never another exception."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI_FILES, ROOT, write_tree
+from conftest import MINI_FILES, ROOT
+from rawtext import raw_edit
 from fourpm import frontmatter
 from fourpm.catalog import Catalog, load_catalog, load_labels
 from fourpm.errors import ContentError
@@ -49,7 +49,7 @@ def trees(draw) -> dict[str, str | None]:
     for path in draw(st.lists(st.sampled_from(PAGES + ["docs/fr/objectives/c1.md", "docs/en/objectives/c9.md",
                                                        "docs/fr/facilities/gf-2.md", "docs/es/facilities/cf-x.md",
                                                        "docs/fr/objectives/index.md"]), max_size=4, unique=True)):
-        kind = draw(st.sampled_from(["mutate", "mutate", "meta", "raw", "delete", "body"]))
+        kind = draw(st.sampled_from(["mutate", "mutate", "meta", "raw", "typed", "delete", "body"]))
         if kind == "mutate":  # the page as it was, one or two fields changed: reaches the deeper checks
             meta, body = frontmatter.split(MINI_FILES.get(path, "---\ntitle: T\n---\n"), path)
             changes[path] = front({**meta, **draw(st.dictionaries(KEYS, VALUES | st.lists(CODES, max_size=4),
@@ -58,12 +58,25 @@ def trees(draw) -> dict[str, str | None]:
             changes[path] = front(draw(META)) + draw(BODY)
         elif kind == "raw":
             changes[path] = "---\n" + draw(RAW_FRONT) + "\n---\n" + draw(BODY)
+        elif kind == "typed":  # the page edited as raw text, with a typing mistake (rawtext.raw_edit)
+            changes[path] = draw(raw_edit(MINI_FILES.get(path, "---\ntitle: T\n---\n")))
         elif kind == "delete":
             changes[path] = None
         else:
             original = MINI_FILES.get(path, "---\ntitle: T\n---\n")
             changes[path] = original + draw(BODY)
     return changes
+
+
+def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write files (text, or raw bytes as typed) under root; None leaves one out."""
+    for rel, content in files.items():
+        if content is None:
+            continue
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
 
 
 def check_catalog(catalog: Catalog) -> None:
@@ -130,18 +143,23 @@ def test_random_labels_file_gives_labels_or_a_clear_error(labels):
         assert all(isinstance(forms[lang], str) for forms in loaded.values() for lang in LANGS)
 
 
+def outcome(changes) -> str:
+    """ "Catalog", or the first words of the clear error a tree gives."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_tree(Path(tmp), {**MINI_FILES, **changes})
+        (root / "data").mkdir()
+        (root / "data" / "labels.yml").write_bytes((ROOT / "data" / "labels.yml").read_bytes())
+        try:
+            return type(load_catalog(root / "docs", root / "data", LANGS)).__name__
+        except ContentError as error:
+            return str(error)
+
+
 def test_the_fuzzer_reaches_both_outcomes():
-    """The strategies make valid trees and invalid ones (else the properties above would test little)."""
-    valid = dict(MINI_FILES)
-    invalid = {**MINI_FILES, "docs/fr/objectives/a1.md": front({"code": "A1", "title": dt.date(2020, 1, 1)})}
-    outcomes = []
-    for files in (valid, invalid):
-        with tempfile.TemporaryDirectory() as tmp:
-            root = write_tree(Path(tmp), files)
-            (root / "data").mkdir()
-            (root / "data" / "labels.yml").write_bytes((ROOT / "data" / "labels.yml").read_bytes())
-            try:
-                outcomes.append(type(load_catalog(root / "docs", root / "data", LANGS)).__name__)
-            except ContentError as error:
-                outcomes.append(str(error))
-    assert outcomes[0] == "Catalog" and outcomes[1].startswith("docs/fr/objectives/a1.md, field 'title': ")
+    """The strategy above makes valid trees and invalid ones, raw typing mistakes among them (else the
+    properties would test little): hypothesis finds an example of each."""
+    quiet = settings(database=None, max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+    assert find(trees(), lambda c: bool(c) and outcome(c) == "Catalog", settings=quiet)
+    typed = find(trees(), lambda c: any(isinstance(v, bytes) for v in c.values()) and outcome(c) != "Catalog",
+                 settings=quiet)
+    assert outcome(typed).startswith("docs/")

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from rawtext import raw_edit
 from fourpm import data, frontmatter, glossary, newsletter, pdf, press, wiki
 from fourpm.catalog import load_catalog, load_labels
 from fourpm.errors import ContentError
@@ -71,9 +72,9 @@ def dump(tree) -> str:
 
 DATA_LOADERS: dict[str, Callable[[Path], object]] = {
     "labels.yml": lambda d: load_labels(d, LANGS),
-    "partners.yml": lambda d: data.load_partners(d),
-    "events.yml": lambda d: data.load_events(d, data.load_partners(d)),
-    "key_figures.yml": lambda d: data.load_key_figures(d),
+    "partners.yml": lambda d: data.load_partners(d, languages=LANGS),
+    "events.yml": lambda d: data.load_events(d, data.load_partners(d, languages=LANGS), languages=LANGS),
+    "key_figures.yml": lambda d: data.load_key_figures(d, languages=LANGS),
     "glossary.yml": lambda d: glossary.load_glossary(d, LANGS),
     Path(press.REVIEW_FILE).name: lambda d: press.load_press_review(d),
 }
@@ -104,6 +105,21 @@ def test_changed_data_files_load_or_give_a_clear_error(data_copy, data_, name):
         assert str(error).startswith("data/"), str(error)
     finally:
         (data_copy / name).write_text(original, encoding="utf-8")
+
+
+@FUZZ
+@given(data_=st.data(), name=st.sampled_from(sorted(DATA_LOADERS)))
+def test_data_files_typed_with_mistakes_load_or_give_one_clear_line(data_copy, data_, name):
+    """The same files edited as raw text (rawtext.raw_edit), the way people type them."""
+    original = (ROOT / "data" / name).read_bytes()
+    (data_copy / name).write_bytes(data_.draw(raw_edit(original.decode("utf-8"))))
+    try:
+        DATA_LOADERS[name](data_copy)
+    except ContentError as error:
+        message = str(error)
+        assert message.startswith(f"data/{name}") and "\n" not in message, message
+    finally:
+        (data_copy / name).write_bytes(original)
 
 
 # -- front matter of the pages the features read -----------------------------------------------------------
@@ -180,7 +196,7 @@ def test_found_by_fuzzing_a_region_listing_a_list_instead_of_a_country_code(data
     (data_copy / "partners.yml").write_text(dump(tree), encoding="utf-8")
     try:
         with pytest.raises(ContentError, match=r"^data/partners\.yml, field 'regions\."):
-            data.load_partners(data_copy)
+            data.load_partners(data_copy, languages=LANGS)
     finally:
         (data_copy / "partners.yml").write_text(original, encoding="utf-8")
 

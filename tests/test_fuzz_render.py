@@ -77,7 +77,7 @@ def mini_renderer(tmp_path_factory):
     root = write_tree(tmp_path_factory.mktemp("fuzz-mini"), MINI_FILES)
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(ROOT / "overrides", root / "overrides")
-    return site.load(site.Project(root, LANGS))
+    return site.load(site.project_at(root, LANGS))
 
 
 @FUZZ
@@ -99,12 +99,17 @@ def real_renderer():
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     config = config.plugins.on_config(config)
-    catalog, renderer = site.load(site.Project(ROOT, tuple(lang.locale for lang in config.plugins["i18n"].config.languages)))
+    catalog, renderer = site.load(site.project_of(config))
     return catalog, renderer, dict(config.extra)
 
 
-def test_feature_blocks_are_registered(real_renderer):
-    assert len(render.EXTRA_BLOCKS) >= 10, sorted(render.EXTRA_BLOCKS)
+def test_every_placeholder_of_the_real_pages_is_a_block_the_fuzzer_tries(real_renderer):
+    """The fuzzer below draws from the registered blocks: each placeholder the pages use must be one."""
+    used = {m.group("name") for path in (ROOT / "docs").rglob("*.md")
+            for m in render.PLACEHOLDER.finditer(path.read_text(encoding="utf-8"))}
+    known = set(render.BLOCKS) | set(render.EXTRA_BLOCKS)
+    assert used and not used - known, sorted(used - known)
+    assert {"newsletter-archive", "press-releases", "events", "wiki-tags", "pdf-link"} <= set(render.EXTRA_BLOCKS)
 
 
 @FUZZ

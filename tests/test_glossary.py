@@ -34,14 +34,14 @@ def test_the_site_glossary_has_every_term_in_every_language(glossary):
         for lang in LANGS:
             assert term.forms[lang] and term.definitions[lang]
     names = {name for term in glossary.protected for name in term.forms["en"]}
-    assert {"4 pour 1000", "Core Facilities", "Global Facilities", "Twin Regions"} <= names
+    assert {"4 per 1000", "Core Facilities", "Global Facilities", "Twin Regions"} <= names
     ids = {t.id for t in glossary.terms}
     assert {"soc", "ndc", "mrv", "strategic-plan", "implementation-plan", "alliance", "partnership", "consortium",
             "executive-secretariat", "stc"} <= ids
 
 
 @pytest.mark.parametrize("text, message", [
-    ("terms: [", "data/glossary.yml: not valid YAML"),
+    ("terms: [", "data/glossary.yml, line 1: is not valid YAML"),
     ("terms: {a: 1}\n", "data/glossary.yml, field 'terms': must be a list of terms"),
     (GOOD.replace(", es: Medición", ""), "data/glossary.yml, field 'terms[0] (mrv).definition.es': is missing"),
     (GOOD.replace("es: [MRV]", "es: []"), "data/glossary.yml, field 'terms[0] (mrv).term.es': is missing"),
@@ -59,16 +59,65 @@ def test_bad_glossary_data_gives_one_clear_error(tmp_path, text, message):
 
 
 def test_forbidden_variants_whatever_the_case_quotes_and_spacing(glossary):
-    text = ('---\ntitle: "The 4 per 1000 Initiative"\n---\n\nAn annual rate of 0.4 %, that is 4 per 1000.\n\n'
-            'The "4 per 1000"\nInitiative and the technical and scientific committee.\n\n`4 per 1000 Initiative` in code.\n')
+    text = ('---\ntitle: "The 4 per thousand Initiative"\n---\n\nAn annual rate of 0.4 %, that is 4 per 1000.\n\n'
+            'The "4 per mille"\nInitiative and the technical and scientific committee.\n\n`4 per mille Initiative` in code.\n')
     found = gl.check_forbidden(glossary, "en", text, "docs/en/x.md")
     assert [(f.line, f.subject) for f in found] == [
-        (2, "4 per 1000 Initiative"), (7, "4 per 1000 Initiative"), (8, "technical and scientific committee")]
+        (2, "4 per thousand Initiative"), (7, "4 per mille Initiative"), (8, "technical and scientific committee")]
     assert str(found[2]) == ('docs/en/x.md, line 8: "technical and scientific committee" is a forbidden variant '
                              '(the glossary writes "Scientific and Technical Committee")')
-    assert gl.check_forbidden(glossary, "es", 'La Iniciativa internacional "4 por 1000" y el 4 por 1000 anual.', "f")[0].subject \
-        == "Iniciativa internacional 4 por 1000"
+    assert gl.check_forbidden(glossary, "es", 'La Iniciativa internacional "4 por mil" y el 4 por 1000 anual.', "f")[0].subject \
+        == "Iniciativa internacional 4 por mil"
     assert gl.check_forbidden(glossary, "fr", "L'Initiative internationale « 4 pour 1000 ».", "f") == ()
+
+
+def test_each_language_writes_the_initiative_name_in_its_own_form(glossary):
+    name = next(t for t in glossary.protected if t.id == "initiative-name")
+    assert name.forms == {"fr": ("4 pour 1000",), "en": ("4 per 1000",), "es": ("4 por 1000",)}
+    # The English and Spanish forms are no longer forbidden: each language's own form is fine.
+    assert gl.check_forbidden(glossary, "en", 'The International "4 per 1000" Initiative.', "docs/en/x.md") == ()
+    assert gl.check_forbidden(glossary, "es", 'La Iniciativa internacional "4 por 1000".', "docs/es/x.md") == ()
+    # The French form in an English page is reported, with the line and the form to write.
+    found = gl.check_forbidden(glossary, "en", '---\ntitle: T\n---\n\nThe International « 4 pour 1000 » Initiative.\n',
+                               "docs/en/x.md")
+    assert [(f.kind, f.line, f.subject) for f in found] == [("name", 5, "4 pour 1000")]
+    assert str(found[0]).startswith('docs/en/x.md, line 5: "4 pour 1000" is how fr pages write the name: write "4 per 1000" here')
+    # So is another translation's form: the Spanish name in an English page, the English one in a Spanish page.
+    assert [(f.kind, f.subject) for f in gl.check_forbidden(glossary, "en", 'The "4 por 1000" Initiative.', "f")] \
+        == [("name", "4 por 1000")]
+    assert [(f.kind, f.subject) for f in gl.check_forbidden(glossary, "es", 'La Iniciativa "4 per 1000".', "f")] \
+        == [("name", "4 per 1000")]
+    # Not in code, nor a quotation marked with its language; the French source may cite the English form
+    # (the Roadmap's Northern European "4 per 1000" regional meeting).
+    assert gl.check_forbidden(glossary, "en", 'In French, <span lang="fr">« 4 pour 1000 »</span>; `4 pour 1000`.', "f") == ()
+    assert gl.check_forbidden(glossary, "fr", 'La réunion régionale d\'Europe du Nord "4 per 1000".', "f") == ()
+    # A name never translated stays one form for every language.
+    facilities = next(t for t in glossary.protected if t.id == "core-facilities")
+    assert facilities.forms["fr"] == facilities.forms["en"] == facilities.forms["es"]
+    assert gl.check_forbidden(glossary, "en", "The Core Facilities and the Twin Regions.", "f") == ()
+
+
+def test_a_translation_that_drops_the_name_in_its_own_form_is_reported(glossary):
+    source = "L'Initiative « 4 pour 1000 » et les pays du « 4 pour 1000 ».\n"
+    assert gl.check_protected(glossary, source, 'The "4 per 1000" Initiative and its countries.\n', "e", "f") == ()
+    found = gl.check_protected(glossary, source, "The Initiative and its countries.\n", "docs/en/x.md", "docs/fr/x.md")
+    assert [(f.kind, f.subject) for f in found] == [("protected", "4 pour 1000")]
+
+
+@pytest.mark.parametrize("protected, message", [
+    ('{fr: ["4 pour 1000"], en: ["4 per 1000"]}', "field 'terms[0] (name).protected.es': must be a list of names"),
+    ('{fr: ["4 pour 1000"], en: ["4 per 1000"], es: ["4 por 1000"], de: ["4 pro 1000"]}',
+     "field 'terms[0] (name).protected.de': is not a language of the site"),
+    ('{fr: ["A", "B"], en: ["A"], es: ["A"]}', "field 'terms[0] (name).protected': has not as many forms in every language"),
+    ('{fr: [" "], en: ["A"], es: ["A"]}', "field 'terms[0] (name).protected.fr': is empty"),
+    ("[]", "field 'terms[0] (name).protected': is empty"),
+    ("12", "field 'terms[0] (name).protected': expected"),
+])
+def test_bad_protected_names_give_one_clear_error(tmp_path, protected, message):
+    text = f"terms:\n  - id: name\n    protected: {protected}\n    definition: {{fr: N, en: N, es: N}}\n"
+    with pytest.raises(ContentError) as error:
+        gl.load_glossary(write(tmp_path, text), LANGS)
+    assert message in str(error.value)
 
 
 def test_a_translated_protected_name_is_reported_but_not_a_pronoun(glossary):

@@ -136,7 +136,7 @@ def test_the_other_documents_get_their_pdf_by_one_line_of_front_matter(pdf_site)
         "docs/fr/kit/index.md": "---\ntitle: Kit\npdf: communication-kit\n---\n\n## Logo\n\nTexte.\n",
     })
     site = build(pdf_site)
-    for lang, prefix, kind in (("fr", "", "NEWSLETTER"), ("en", "en/", "NEWSLETTER"), ("es", "es/", "BOLETÍN")):
+    for lang, prefix, kind in (("fr", "", "LETTRE D'INFORMATION"), ("en", "en/", "NEWSLETTER"), ("es", "es/", "BOLETÍN")):
         guide_text = "\n".join(texts(site / f"{prefix}pdf/ambassador-guide-{lang}.pdf"))
         assert guide_text.index(f"Intro {lang}") < guide_text.index(f"Body messages {lang}") \
             < guide_text.index(f"Body tools {lang}")  # chapters in the declared order
@@ -294,7 +294,7 @@ def test_live_preview_renders_pdfs_only_when_asked(pdf_site, monkeypatch, caplog
 @pytest.mark.parametrize("changes, message", [
     ({"docs/fr/press/kit.md": "---\ntitle: D\npdf: press-kit\npdf_pages: [gone.md]\n---\n"},
      "docs/fr/press/kit.md, field 'pdf_pages': \"gone.md\" does not exist"),
-    ({"docs/fr/press/kit.md": "---\ntitle: [D\npdf: press-kit\n---\n"}, "docs/fr/press/kit.md: front matter is not valid YAML"),
+    ({"docs/fr/press/kit.md": "---\ntitle: [D\npdf: press-kit\n---\n"}, "docs/fr/press/kit.md, line 2: is not valid YAML"),
     ({"docs/es/index.md": "x\n\n<!-- 4p1000 pdf-link name=press-kits -->\n"},
      'docs/es/index.md, line 3: "press-kits" is not the PDF of any page (did you mean press-kit?)'),
 ])

@@ -41,10 +41,14 @@ def test_groups_of_codes_are_found_with_any_dash():
         [["A2", "A3", "A6", "B3"], ["C1", "C2"]]
 
 
-@pytest.mark.parametrize("lang, title, prefix", [("fr", "CDN", ""), ("en", "NDCs", ""), ("es", "CDN (es)", "")])
-def test_codes_become_links_in_the_page_language(renderer, lang, title, prefix):
-    out = renderer().link_codes("<p>Voir [A1].</p>", PageRef(lang, "initiative/index.md", "x.md"))
-    assert f'<a class="fpm-code" href="{prefix}../objectives/a1/" title="{title}">A1</a>' in out
+@pytest.mark.parametrize("lang, title, page, href", [
+    ("fr", "CDN", "initiative/index.md", "../objectives/a1/"),
+    ("en", "NDCs", "index.md", "objectives/a1/"),
+    ("es", "CDN (es)", "initiative/governance.md", "../../objectives/a1/"),
+])
+def test_codes_become_links_in_the_page_language(renderer, lang, title, page, href):
+    out = renderer().link_codes("<p>Voir [A1].</p>", PageRef(lang, page, "x.md"))
+    assert f'<a class="fpm-code" href="{href}" title="{title}">A1</a>' in out
     assert out.startswith('<p>Voir &#91;<a class="fpm-code"')
 
 
@@ -64,17 +68,20 @@ def test_facilities_table_links_ids_and_objectives_in_language(renderer):
     assert "GF.1" not in core_only and "Planes de inversión" in core_only
 
 
-def test_objective_summary_shows_to_be_defined_in_language(renderer):
+def test_objective_summary_says_what_the_roadmap_does_not_give_in_language(renderer):
     r = renderer()
     fr = r.objective_summary(PageRef("fr", "objectives/a1.md", "x.md"), "A1")
-    assert "10 pays" in fr and fr.count("à définir") == 2 and "CF.IV Programmes" in fr
+    assert "10 pays" in fr and fr.count("non repris dans la Feuille de route 2023") == 2 and "CF.IV Programmes" in fr
+    # Each missing value links to the Strategic Plan page's section on baselines and targets.
+    assert fr.count('href="../../initiative/strategic-plan/#baselines-targets"') == 2
     es = r.objective_summary(PageRef("es", "objectives/a1.md", "x.md"), "A1")
-    assert es.count("por definir") == 2 and "Línea de base 2020" in es and "CF.IV Programas" in es
+    assert es.count("no recogido en la Hoja de ruta 2023") == 2 and "Línea de base 2020" in es and "CF.IV Programas" in es
+    assert "definir" not in fr + es
 
 
 def test_objectives_by_axis_groups_and_names_facility(renderer):
     html = renderer().objectives_by_axis(PageRef("en", "objectives/index.md", "x.md"))
-    assert html.index("Axis A") < html.index("Axis B")
+    assert html.index("Letter A") < html.index("Letter B") and "Axis" not in html  # the Roadmap names no axes
     assert '<a href="../facilities/gf-1/" title="Support">GF.1</a>' in html
 
 

@@ -204,7 +204,10 @@ def test_the_live_preview_says_search_is_not_available_there(mini_site):
 
     config = load_config(str(mini_site / "mkdocs.yml"), site_dir=str(mini_site / "preview"))
     config.plugins.on_startup(command="serve", dirty=False)
-    build(config, serve_url="http://127.0.0.1:8000/")
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:  # the hook modules are imported once per process: the builds after this one are not previews
+        config.plugins.on_startup(command="build", dirty=False)
     for lang in LANGS:
         tags = Tags((mini_site / "preview" / prefix(lang).lstrip("/") / "index.html").read_text(encoding="utf-8"))
         box = tags.find("div", "data-fpm-search")[0]

@@ -12,7 +12,7 @@ FACILITIES = [f"cf-{r}" for r in ("i", "ii", "iii", "iv", "v", "vi", "vii")] + [
 CARRIED = {"cf-iii": ["C1", "A6", "C4"], "cf-iv": ["A1", "B1"], "cf-v": ["A3", "A4", "D2"], "cf-vi": ["D4", "C3"],
            "cf-vii": ["F1", "F2", "F3"], "gf-1": ["A2", "B2", "B3", "B4", "E1"], "gf-2": ["A5"], "gf-3": ["C2"],
            "gf-4": ["D1"], "gf-5": ["D3"], "gf-6": ["E2"], "gf-7": ["E3"], "cf-i": [], "cf-ii": []}
-TBD = {"fr": "à définir", "en": "to be defined", "es": "por definir"}
+TBD = {"fr": "non repris dans la Feuille de route 2023", "en": "not given in the 2023 Roadmap", "es": "no recogido en la Hoja de ruta 2023"}
 
 
 def read(site, path):

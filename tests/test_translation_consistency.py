@@ -3,15 +3,21 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ROOT
 from fourpm import translation_consistency as tc
+from fourpm.catalog import load_labels
+
+LANGS = ("fr", "en", "es")
+WORDS = {lang: load_labels(ROOT / "data", LANGS)["number_words"][lang] for lang in LANGS}
 
 
 def values(text, lang, kind=None):
-    return sorted({(f.kind, f.value) for f in tc.facts(text, lang) if f.required and (kind is None or f.kind == kind)})
+    return sorted({(f.kind, f.value) for f in tc.facts(text, lang, LANGS, WORDS[lang])
+                   if f.required and (kind is None or f.kind == kind)})
 
 
 def findings(source, translation, lang="en"):
-    return [str(f) for f in tc.check(source, translation, lang, "fr", f"docs/{lang}/x.md", "docs/fr/x.md")]
+    return [str(f) for f in tc.check(source, translation, lang, "fr", f"docs/{lang}/x.md", "docs/fr/x.md", LANGS, WORDS)]
 
 
 @pytest.mark.parametrize("lang, text", [

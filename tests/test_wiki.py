@@ -28,17 +28,25 @@ def test_tags_sorted_alphabetically_whatever_the_accents_and_case():
     assert wiki.tag_slug("Santé des sols") == "sante-des-sols" and wiki.tag_slug("L'Initiative") == "l-initiative"
 
 
-@pytest.mark.parametrize("lang, one, range_, across", [
-    ("fr", "6 juin 2023", "6–8 juin 2023", "30 mai 2023 – 2 juin 2023"),
-    ("en", "6 June 2023", "6–8 June 2023", "30 May 2023 – 2 June 2023"),
-    ("es", "6 de junio de 2023", "6–8 de junio de 2023", "30 de mayo de 2023 – 2 de junio de 2023"),
-])
-def test_event_days_in_each_language(lang, one, range_, across):
-    import datetime as dt
+def test_an_event_reads_the_same_on_the_agenda_and_on_its_organisers_pages(real_site):
+    """One formatter for dates and ranges (core.languages): the same fact, the same words, on every page."""
+    import html as html_module
 
-    june6, june8 = dt.date(2023, 6, 6), dt.date(2023, 6, 8)
-    assert wiki.days(june6, june6, lang) == one and wiki.days(june6, None, lang) == one
-    assert wiki.days(june6, june8, lang) == range_ and wiki.days(dt.date(2023, 5, 30), dt.date(2023, 6, 2), lang) == across
+    from conftest import LANGUAGES
+    from fourpm.data import load_events, load_partners
+
+    partners = load_partners(ROOT / "data", languages=LANGUAGES.codes)
+    events = [e for e in load_events(ROOT / "data", partners, languages=LANGUAGES.codes) if e.exact and e.organisers]
+    assert events
+    for lang in LANGUAGES.codes:
+        prefix = LANGUAGES.prefix(lang)
+        agenda = html_module.unescape((real_site / prefix / "events/index.html").read_text(encoding="utf-8"))
+        for event in events:
+            when = LANGUAGES.date_range(event.start, event.end, lang)
+            assert when in agenda, (lang, event.id, when)
+            for pid in event.organisers:
+                page = (real_site / prefix / "wiki/partners" / pid / "index.html").read_text(encoding="utf-8")
+                assert when in html_module.unescape(page), (lang, pid, when)
 
 
 def test_page_links_resolves_relative_links_to_site_urls():
@@ -152,7 +160,7 @@ def test_a_dirty_rebuild_keeps_the_backlinks_of_pages_it_does_not_render(pub_sit
 def test_backlinks_on_the_real_site(real_site, lang):
     from fourpm.data import load_partners
 
-    pages = len(list((ROOT / "docs" / lang / "wiki").rglob("*.md"))) + len(load_partners(ROOT / "data"))
+    pages = len(list((ROOT / "docs" / lang / "wiki").rglob("*.md"))) + len(load_partners(ROOT / "data", languages=tuple(LANGS)))
     assert check_backlinks(Site(real_site, lang)) == pages  # sheets and pages, and one page per partner
 
 
@@ -215,15 +223,3 @@ def test_edit_links_open_the_source_file_or_the_partners_data(pub_built):
         assert f'href="https://git.example.org/site/edit/main/docs/{lang}/wiki/soil.md"' in sheet_page
         partner = read(pub_built, f"{prefix}wiki/partners/cirad/index.html")
         assert 'href="https://git.example.org/site/edit/main/data/partners.yml"' in partner
-
-
-def test_real_wiki_pages_have_an_edit_link_to_their_source(real_site):
-    for lang, prefix in LANGS.items():
-        for source in sorted((ROOT / "docs" / lang / "wiki").glob("*.md")):
-            out = "index.html" if source.stem == "index" else f"{source.stem}/index.html"
-            edit = re.findall(r'<a href="([^"]+)" title="[^"]+" class="md-content__button md-icon" rel="edit">',
-                              read(real_site, f"{prefix}wiki/{out}"))
-            assert len(edit) == 1 and edit[0].startswith("https://") and edit[0].endswith(f"/docs/{lang}/wiki/{source.name}")
-        edit = re.findall(r'<a href="([^"]+)" title="[^"]+" class="md-content__button md-icon" rel="edit">',
-                          read(real_site, f"{prefix}wiki/partners/cirad/index.html"))
-        assert len(edit) == 1 and edit[0].endswith("/data/partners.yml") and "/docs/" not in edit[0]

@@ -78,14 +78,47 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
     build(config)
 
 
+class _Errors(logging.Handler):
+    """MkDocs logs a build error, then aborts with "Aborted with a BuildError!": keep the error (the
+    parent says each one once, for all languages) and print nothing here."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not (message.startswith(("Error reading page", "Error building page")) and message.endswith(":")):
+            self.messages.append(message)  # not MkDocs' "Error reading page 'x':", said before the error itself
+
+
+def _quiet_errors(record: logging.LogRecord) -> bool:
+    return record.levelno < logging.ERROR
+
+
 def _worker(args: tuple) -> tuple[str, object]:
     from mkdocs.exceptions import Abort, MkDocsException
 
+    errors, mkdocs_log = _Errors(), logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(errors)
+    for handler in logging.getLogger().handlers + mkdocs_log.handlers:
+        if handler is not errors:
+            handler.addFilter(_quiet_errors)
     try:
         _build_one_language(*args)
         return "ok", None
     except (Abort, MkDocsException) as error:
-        return "error", str(error)
+        return "error", errors.messages or [str(error)]
+    except Exception as error:  # a bug of ours: say where, not a traceback of the pool
+        return "error", [_internal(error, args[3])]
+
+
+def _internal(error: BaseException, where: str) -> str:
+    if os.environ.get("FPM_DEBUG"):
+        import traceback
+        traceback.print_exception(error)
+    return (f"internal error while building {where}: {type(error).__name__}: {error} (a bug: please report it; "
+            "FPM_DEBUG=1 prints where it happened)")
 
 
 def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
@@ -96,8 +129,10 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     languages = i18n.build_languages  # the default language first, as the plugin builds them
     # Read and check the whole project once (catalogue, translation status...): the forked language
     # processes inherit it instead of each computing it again.
-    site.preload_all(site.Project(Path(config_file).resolve().parent,
-                                  tuple(lang.locale for lang in i18n.config.languages)))
+    try:
+        site.preload_all(site.project_of(config))
+    except ContentError as error:
+        raise BuildFailed(str(error)) from None
     parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
     try:
         jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]
@@ -105,7 +140,7 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
         # units of time, not 2. fork: workers start with MkDocs, Material and our hooks imported.
         with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
             results = pool.map(_worker, jobs)
-        errors = [value for status, value in results if status == "error"]
+        errors = [message for status, value in results if status == "error" for message in value]
         if errors:  # the same bad input stops every language: say it once
             raise BuildFailed("; ".join(dict.fromkeys(errors)))
         _merge(parts, out)
@@ -166,6 +201,16 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
+def _reason(error: BaseException) -> str:
+    """What failed, for the last line: MkDocs' own abort messages say only that it aborted."""
+    text = str(error).rstrip(".!")
+    if text == "Aborted with a BuildError":
+        return "an error above stopped it"
+    if match := __import__("re").fullmatch(r"Aborted with (\d+) warnings in strict mode", text):
+        return f"{match.group(1)} warnings above (strict mode fails on any warning)"
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site")
@@ -179,8 +224,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         build_site(args.site_dir, args.config_file, strict=not args.no_strict, parallel=not args.sequential)
-    except (Abort, MkDocsException, BuildFailed) as error:
-        print(f"Build failed: {error}. The previous site was left unchanged.", file=sys.stderr)
+    except (Abort, MkDocsException, BuildFailed, ContentError) as error:
+        print(f"Build failed: {_reason(error)}. The previous site was left unchanged.", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - the last line says what failed, never a traceback
+        print(f"Build failed: {_internal(error, 'the site')}. The previous site was left unchanged.", file=sys.stderr)
         return 1
     print(f"Site built in {args.site_dir}")
     return 0

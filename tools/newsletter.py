@@ -17,22 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from fourpm import newsletter  # noqa: E402
+from fourpm.catalog import load_labels  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
 
-# The draft's words. Section titles are those of the Roadmap: news, success stories, key figures,
-# practical sheets.
-TEXTS = {
-    "title": {"fr": "Lettre d'information n° {number}", "en": "Newsletter no. {number}", "es": "Boletín n.º {number}"},
-    "summary": {"fr": "À écrire : ce numéro en une ou deux phrases.", "en": "To write: this issue in one or two sentences.",
-                "es": "Por escribir: este número en una o dos frases."},
-    "text": {"fr": "À écrire, à partir de faits vérifiables et de leur source.",
-             "en": "To write, from verifiable facts and their source.",
-             "es": "Por escribir, a partir de hechos verificables y de su fuente."},
-    "news": {"fr": "Actualités", "en": "News", "es": "Noticias"},
-    "success_stories": {"fr": "Success stories", "en": "Success stories", "es": "Casos de éxito"},
-    "key_figures": {"fr": "Chiffres clés", "en": "Key figures", "es": "Cifras clave"},
-    "practical_sheets": {"fr": "Fiches pratiques", "en": "Practical sheets", "es": "Fichas prácticas"},
-}
+DRAFT = "nl_draft_"  # the draft's words are labels of data/labels.yml: nl_draft_title, nl_draft_news...
+
+
+def draft_texts(root: Path, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """{key: {lang: text}} of the nl_draft_* labels: title, summary, text and the four sections' titles."""
+    labels = load_labels(root / "data", languages)
+    return {key[len(DRAFT):]: forms for key, forms in labels.items() if key.startswith(DRAFT)}
 
 
 def languages_of(config_file: Path) -> tuple[str, ...]:
@@ -46,7 +40,7 @@ def languages_of(config_file: Path) -> tuple[str, ...]:
 def scaffold(docs_dir: Path, languages: tuple[str, ...], day: dt.date) -> list[Path]:
     """Write the next issue's files; return them. Raises ContentError on bad existing issues."""
     issues = newsletter.load_issues(docs_dir, languages)
-    files = newsletter.next_issue(issues, day, languages, TEXTS)
+    files = newsletter.next_issue(issues, day, languages, draft_texts(Path(docs_dir).parent, languages))
     targets = {Path(docs_dir) / rel: text for rel, text in files.items()}
     existing = [path for path in targets if path.exists()]
     if existing:

@@ -7,6 +7,13 @@
     python -m tools.translations mark-current LANG PATH   record that docs/LANG/PATH translates the
                                                        French page as it is now
     python -m tools.translations mark-current --all [LANG]   the same for every existing translation
+    python -m tools.translations diff LANG PATH        what changed in the French page since the version
+                                                       docs/LANG/PATH translates
+    python -m tools.translations export LANG [--outdated|--missing|PATH...] -o FILE.xlf
+                                                       an XLIFF 1.2 file for a translation tool (every page,
+                                                       the outdated pages' changed units, the missing pages,
+                                                       or the pages given)
+    python -m tools.translations import FILE.xlf       write the translations it carries into docs/LANG/
 
 PATH is relative to the language folder (roadmap/cf-iii.md); docs/fr/roadmap/cf-iii.md works too.
 """
@@ -21,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from fourpm import translation as tr  # noqa: E402
+from fourpm import translation_history as th  # noqa: E402
+from fourpm import xliff  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
 
 
@@ -33,7 +42,7 @@ def languages(config_file: Path) -> tuple[str, ...]:
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and "i18n" in plugin:
             return tuple(lang["locale"] for lang in plugin["i18n"]["languages"])
-    return ("fr", "en", "es")
+    raise SystemExit(f"{config_file}: no i18n plugin with languages")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     mark.add_argument("--all", action="store_true", help="every existing translation (of LANG, if given)")
     mark.add_argument("lang", nargs="?")
     mark.add_argument("path", nargs="?")
+    diff = commands.add_parser("diff", help="what changed in the French page since its translation")
+    diff.add_argument("lang")
+    diff.add_argument("path")
+    export = commands.add_parser("export", help="write an XLIFF file for a translation tool")
+    export.add_argument("lang")
+    export.add_argument("paths", nargs="*", metavar="PATH", help="pages to export (every page if none is given)")
+    export.add_argument("--outdated", action="store_true", help="only the units whose French changed, in outdated pages")
+    export.add_argument("--missing", action="store_true", help="only the pages not yet translated")
+    export.add_argument("-o", "--output", type=Path, required=True, help="the XLIFF file to write")
+    importer = commands.add_parser("import", help="write the translations of an XLIFF file into docs/LANG/")
+    importer.add_argument("file", type=Path)
     args = parser.parse_args(argv)
 
     root = args.config_file.resolve().parent
@@ -57,14 +77,40 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("status", "check"):
             report = tr.compute_status(root, langs)
+            changes = th.diffs(root, report)
             if getattr(args, "json", False):
-                print(json.dumps(tr.as_json(report), ensure_ascii=False, indent=2))
+                print(json.dumps(th.with_json(tr.as_json(report), changes), ensure_ascii=False, indent=2))
             else:
-                print(tr.as_text(report))
+                print(tr.as_text(report) + th.report_text(changes, langs[0]))
             if args.command == "check" and not report.ok:
                 print(f"\ncheck-translations: {len(report.todo())} page(s) to do, {len(report.findings)} problem(s).",
                       file=sys.stderr)
                 return 1
+            return 0
+        if args.command == "diff":
+            tr._check_language(args.lang, langs)
+            path = tr.normalise_path(args.path, langs)
+            tr._source_file(root, langs[0], path)
+            if not (root / "docs" / args.lang / path).is_file():
+                print(f"docs/{args.lang}/{path}: no translation yet: the whole French page is to translate")
+                return 0
+            print(f"docs/{args.lang}/{path}: changes in docs/{langs[0]}/{path}")
+            print(th.as_text(th.page_diff(root, langs, args.lang, path), langs[0]))
+            return 0
+        if args.command == "export":
+            if args.outdated and args.missing:
+                parser.error("export takes --outdated or --missing, not both")
+            mode = "outdated" if args.outdated else "missing" if args.missing else None
+            data, pages, units = xliff.export(root, langs, args.lang, args.paths, mode)
+            args.output.write_bytes(data)
+            print(f"{args.output}: {units} unit(s) of {pages} page(s) to translate into {args.lang} "
+                  f"(XLIFF {xliff.VERSION}); send it, then: python -m tools.translations import {args.output}")
+            return 0
+        if args.command == "import":
+            lang, written = xliff.import_file(root, langs, args.file)
+            for file, changed in written:
+                print(f"{file}: {'written' if changed else 'unchanged'}")
+            print(f"Review with `git diff docs/{lang}`, then run `make check-translations` and `make site`.")
             return 0
         if args.command == "scaffold":
             target = tr.scaffold(root, langs, args.lang, args.path)

@@ -8,11 +8,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from . import codes, frontmatter
+from . import codes
+from .core import reader
 from .errors import ContentError, did_you_mean
-from .schema import FacilityMeta, ObjectiveMeta, validate
+from .schema import FacilityMeta, ObjectiveMeta, PageMeta, validate
 
 OBJECTIVE_CODE = re.compile(r"^[A-F][1-9]$")
 FACILITY_ID = re.compile(r"^(?:(?P<prefix>CF)\.(?P<roman>[IVX]+)|(?P<gprefix>GF)\.(?P<num>[1-9]\d*))$")
@@ -122,18 +121,15 @@ def _page_title(meta: dict, body: str, path: Path) -> str:
 def load_labels(data_dir: Path, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
     """UI labels from data/labels.yml; each must exist in every language."""
     path = data_dir / "labels.yml"
-    try:
-        labels = yaml.load(path.read_text(encoding="utf-8"), Loader=frontmatter.YAML_LOADER) or {}
-    except FileNotFoundError:
-        raise ContentError(_rel(path, data_dir), None, "file is missing") from None
-    except yaml.YAMLError as err:
-        raise ContentError(_rel(path, data_dir), None, f"not valid YAML: {err}") from None
+    labels = reader.read_yaml(path, _rel(path, data_dir)) or {}
     if not isinstance(labels, dict):
         raise ContentError(_rel(path, data_dir), None, "must be a mapping of label keys", "write 'key: {fr: ..., en: ..., es: ...}'")
-    for key, forms in labels.items():
-        for lang in languages:
-            if not isinstance(forms, dict) or not isinstance(forms.get(lang), str):
-                raise ContentError(_rel(path, data_dir), f"{key}.{lang}", "label missing in this language")
+    missing = [f"{key}.{lang}" for key, forms in labels.items() for lang in languages
+               if not isinstance(forms, dict) or not isinstance(forms.get(lang), str)]
+    if missing:  # all at once: adding a language lists every label to translate
+        shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+        raise ContentError(_rel(path, data_dir), None, f"{len(missing)} labels are missing or not text: {shown}",
+                           "write each label as text in every language of mkdocs.yml")
     return labels
 
 
@@ -148,9 +144,8 @@ def load_catalog(docs_dir: Path, data_dir: Path, languages: tuple[str, ...] = ("
         parsed[lang] = {}
         for path in sorted(root.rglob("*.md")):
             file = _rel(path, docs_dir)
-            text = path.read_text(encoding="utf-8")
-            meta, body = frontmatter.split(text, file)
-            parsed[lang][path.relative_to(root).as_posix()] = (meta, body, file, text.count("\n") - body.count("\n"))
+            meta, body, offset = reader.read_page(path, file)
+            parsed[lang][path.relative_to(root).as_posix()] = (meta, body, file, offset)
 
     facilities = _load_facilities(parsed, source)
     objectives = _load_objectives(parsed, source, facilities)
@@ -160,6 +155,7 @@ def load_catalog(docs_dir: Path, data_dir: Path, languages: tuple[str, ...] = ("
     for lang, files in parsed.items():
         pages[lang] = {}
         for rel, (meta, body, file, offset) in files.items():
+            validate(PageMeta, meta, file)
             cites: list[str] = []
             for line, found in codes.find(body):
                 for code in found:

@@ -7,20 +7,37 @@ return frozen dataclasses or raise ContentError naming the file and the field. O
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from contextvars import ContextVar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from babel import Locale
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
+from .core import reader
 from .errors import ContentError, did_you_mean
 from .schema import validate
 
-LANGUAGES = ("fr", "en", "es")
+# The languages of the site while a loader runs (each loader takes them as `languages=`): the schemas'
+# Translated option checks a text exists in each.
+_LANGUAGES: ContextVar[tuple[str, ...]] = ContextVar("languages")
+
+
+def _with_languages(loader):
+    @functools.wraps(loader)
+    def load(*args, languages: tuple[str, ...], **kwargs):
+        token = _LANGUAGES.set(tuple(languages))
+        try:
+            return loader(*args, **kwargs)
+        finally:
+            _LANGUAGES.reset(token)
+    return load
+
+
 PARTNER_KINDS = ("ministry", "research", "public-body", "organisation", "company", "un-partnership")
 REGIONS = ("africa", "asia", "europe", "latin-america", "north-america", "oceania", "international")
 EVENT_KINDS = ("regional-meeting", "initiative-day", "consortium-meeting")
@@ -31,26 +48,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRIES = frozenset(code for code in Locale.parse("en").territories if re.fullmatch(r"[A-Z]{2}", code))
 
 
-# -- YAML without implicit dates: "2023-02-30" must become an error naming its field, not a crash ----
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-
-
 def read_yaml(path: Path, file: str):
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except FileNotFoundError:
-        raise ContentError(file, None, "file is missing") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise ContentError(file, None, f"not valid YAML{where}: {problem}", "check the quotes and the indentation") from None
+    return reader.read_yaml(path, file)
 
 
 # -- options for the Config schemas ---------------------------------------------------------------
@@ -67,17 +66,20 @@ class Translated(c.BaseConfigOption):
             if self.needed:
                 raise ValidationError("is missing")
             return None
+        languages = _LANGUAGES.get()
         if isinstance(value, (str, int, float)) and self.same_everywhere:
-            return {lang: str(value).strip() for lang in LANGUAGES}
+            return {lang: str(value).strip() for lang in languages}
         if not isinstance(value, dict):
-            raise ValidationError("expected {fr: ..., en: ..., es: ...}" + (" or one text" if self.same_everywhere else ""))
-        for lang in LANGUAGES:
-            if not isinstance(value.get(lang), (str, int, float)) or not str(value[lang]).strip():
-                raise ValidationError(f"missing in '{lang}'")
-        unknown = sorted(set(value) - set(LANGUAGES))
+            form = "{" + ", ".join(f"{lang}: ..." for lang in languages) + "}"
+            raise ValidationError(f"expected {form}" + (" or one text" if self.same_everywhere else ""))
+        missing = [lang for lang in languages
+                   if not isinstance(value.get(lang), (str, int, float)) or not str(value[lang]).strip()]
+        if missing:
+            raise ValidationError(f"missing in {', '.join(repr(lang) for lang in missing)}")
+        unknown = sorted(set(value) - set(languages))
         if unknown:
-            raise ValidationError(f"'{unknown[0]}' is not a language of the site (use {', '.join(LANGUAGES)})")
-        return {lang: str(value[lang]).strip() for lang in LANGUAGES}
+            raise ValidationError(f"'{unknown[0]}' is not a language of the site (use {', '.join(languages)})")
+        return {lang: str(value[lang]).strip() for lang in languages}
 
 
 class Day(c.BaseConfigOption):
@@ -241,6 +243,7 @@ def load_regions(data_dir: Path, file: str = "data/partners.yml") -> dict[str, s
     return _regions(read_yaml(Path(data_dir) / "partners.yml", file), file)
 
 
+@_with_languages
 def load_partners(data_dir: Path, file: str = "data/partners.yml") -> dict[str, Partner]:
     """Partners and members by id, in the order of the file."""
     data = read_yaml(Path(data_dir) / "partners.yml", file)
@@ -340,6 +343,7 @@ class Event:
         return self.last_day < today
 
 
+@_with_languages
 def load_events(data_dir: Path, partners: dict[str, Partner] | None = None,
                 file: str = "data/events.yml") -> list[Event]:
     """Events sorted by first day; organisers must be ids of data/partners.yml when partners are given."""
@@ -446,6 +450,7 @@ def _as_of(value, file: str, field: str) -> int | dt.date:
         raise ContentError(file, field, f'"{value}" is not a year or a date', "write 2021 or 2022-11-16") from None
 
 
+@_with_languages
 def load_key_figures(data_dir: Path, file: str = "data/key_figures.yml") -> KeyFigures:
     data = read_yaml(Path(data_dir) / "key_figures.yml", file)
     if not isinstance(data, dict) or "source" not in data:
@@ -468,6 +473,8 @@ def load_key_figures(data_dir: Path, file: str = "data/key_figures.yml") -> KeyF
                               cfg.label, cfg.section)
     charts: dict[str, Chart] = {}
     seen = {}
+    if not isinstance(data.get("charts") or [], list):
+        raise ContentError(file, "charts", "expected a list under 'charts:'", "write '- id: ...' items, or delete the key")
     for index, item in enumerate(data.get("charts") or []):
         field = f"charts[{_label(item, index)}]"
         cfg = _validate(_ChartSchema, item, file, field)

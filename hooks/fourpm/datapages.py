@@ -18,18 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from babel.numbers import format_decimal, format_percent
 from mkdocs.utils import get_relative_url
 
 from . import charts, dates, geo, ics
 from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, country_name, load_events,
                    load_key_figures, load_partners, load_regions)
+from .core.languages import Languages
 from .errors import ContentError, did_you_mean
-from .render import BlockCall, register_block, site_url
-from .site import Project, cached
+from .render import BlockCall, register_block
+from .site import Project, cached, preload
 
-_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES"}
-_DAY_MONTH = {"fr": "d MMMM", "en": "d MMMM", "es": "d 'de' MMMM"}
 ASSETS = "assets/fpm"  # where the build copies Leaflet and the map's land, from the site's root
 CALENDAR = "events/agenda-{lang}.ics"  # in each language's folder of the site
 MAP_SCRIPT = "assets/javascripts/partners-map.js"  # docs/assets/javascripts/, copied by MkDocs
@@ -46,80 +44,67 @@ class DataSet:
         return self.regions.get(event.country, "international") if event.country else "international"
 
 
-def load(root: Path) -> DataSet:
-    data_dir = Path(root) / "data"
-    partners = load_partners(data_dir)
+def load(project: Project) -> DataSet:
+    data_dir, languages = project.data_dir, project.languages
+    partners = load_partners(data_dir, languages=languages)
     regions = load_regions(data_dir)
-    events = load_events(data_dir, partners)
+    events = load_events(data_dir, partners, languages=languages)
     for event in events:
         if event.country and event.country not in regions:
             raise ContentError("data/events.yml", f"events[{event.id}].country", f"{event.country} is in no region",
                                "add it to the `regions:` table of data/partners.yml")
-    return DataSet(partners, regions, events, load_key_figures(data_dir))
+    return DataSet(partners, regions, events, load_key_figures(data_dir, languages=languages))
 
 
-def dataset(root: Path, languages: tuple[str, ...] = ("fr", "en", "es")) -> DataSet:
+def dataset(project: Project) -> DataSet:
     """The validated data, read once per process and again when a file of data/ changes."""
-    return cached(Project(Path(root), languages), "datapages", lambda project: load(project.root))
+    return cached(project, "datapages", load)
 
+
+
+preload(dataset)  # checked once by the parallel build, before the languages fork
 
 def _root(call: BlockCall) -> Path:
     # The renderer's templates are the project's overrides/fpm/: the project is two levels up.
     return Path(call.renderer.env.loader.searchpath[0]).parent.parent
 
 
-# -- text formatting -----------------------------------------------------------------------------
-def format_number(value: float, lang: str) -> str:
-    return format_decimal(value, locale=_LOCALES.get(lang, lang))
-
-
-def format_figure(figure: Figure, lang: str, labels: dict[str, str]) -> str:
+# -- text formatting: through the languages' one formatter (core.languages) --------------------------
+def format_figure(figure: Figure, langs: Languages, lang: str, labels: dict[str, str]) -> str:
     """ "plus de 4 000", "400,000 EUR", "environ 40 %"."""
     if figure.unit == "percent":
-        text = format_percent(figure.value / 100, locale=_LOCALES.get(lang, lang))
+        text = langs.percent(figure.value, lang)
     else:
-        text = format_number(figure.value, lang) + (" EUR" if figure.unit == "eur" else "")
+        text = langs.number(figure.value, lang) + (" EUR" if figure.unit == "eur" else "")
     return f"{labels['q_' + figure.qualifier]} {text}" if figure.qualifier else text
 
 
-def format_as_of(value: int | dt.date, lang: str) -> str:
-    return str(value) if isinstance(value, int) else dates.format_date(value, lang)
-
-
-def format_range(first: dt.date, last: dt.date, lang: str) -> str:
-    """7–10 février 2023 / 30 November – 12 December 2023 / 16 de noviembre de 2022."""
-    locale = _LOCALES.get(lang, lang)
-    end = dates.format_date(last, lang)
-    if first == last:
-        return end
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{end}"
-    if first.year == last.year:
-        from babel.dates import format_date as babel_date
-        return f"{babel_date(first, _DAY_MONTH.get(lang, 'd MMMM'), locale=locale)} – {end}"
-    return f"{dates.format_date(first, lang)} – {end}"
+def format_as_of(value: int | dt.date, langs: Languages, lang: str) -> str:
+    return str(value) if isinstance(value, int) else langs.date(value, lang)
 
 
 # -- view models ---------------------------------------------------------------------------------
-def figure_rows(data: DataSet, lang: str, labels: dict[str, str], ids: list[str] | None = None) -> list[dict]:
+def figure_rows(data: DataSet, langs: Languages, lang: str, labels: dict[str, str],
+                ids: list[str] | None = None) -> list[dict]:
     figures = data.figures.figures
-    return [{"id": f.id, "label": f.labels[lang], "value": format_figure(f, lang, labels),
-             "as_of": format_as_of(f.as_of, lang), "section": f.sections[lang]}
+    return [{"id": f.id, "label": f.labels[lang], "value": format_figure(f, langs, lang, labels),
+             "as_of": format_as_of(f.as_of, langs, lang), "section": f.sections[lang]}
             for f in (figures[i] for i in (ids or figures))]
 
 
-def source_view(data: DataSet, lang: str) -> dict:
+def source_view(data: DataSet, langs: Languages, lang: str) -> dict:
     src = data.figures.source
-    return {"title": src.titles[lang], "date": dates.format_date(src.date, lang), "iso": src.date.isoformat()}
+    return {"title": src.titles[lang], "date": langs.date(src.date, lang), "iso": src.date.isoformat()}
 
 
-def event_view(event: Event, data: DataSet, lang: str, labels: dict[str, str], partner_url=None) -> dict:
+def event_view(event: Event, data: DataSet, langs: Languages, lang: str, labels: dict[str, str],
+               partner_url=None) -> dict:
     if event.exact:
-        when = format_range(event.start, event.end, lang)
+        when = langs.date_range(event.start, event.end, lang)
         note = None
     else:
         when = (f"{labels['ev_during']} {event.during.names[lang]}, "
-                f"{format_range(event.during.start, event.during.end, lang)} ({labels['ev_date_unknown']})")
+                f"{langs.date_range(event.during.start, event.during.end, lang)} ({labels['ev_date_unknown']})")
         note = event.during.notes[lang]
     organisers = [{"name": data.partners[o].name(lang), "url": partner_url(o) if partner_url else None}
                   for o in event.organisers]
@@ -148,14 +133,14 @@ def partner_view(partner: Partner, lang: str, labels: dict[str, str]) -> dict:
             "description": partner.description(lang)}
 
 
-def svg_map_view(data: DataSet, root: Path, lang: str, labels: dict[str, str]) -> dict:
+def svg_map_view(data: DataSet, root: Path, langs: Languages, lang: str, labels: dict[str, str]) -> dict:
     """Points of the static map: one per located partner (dot) and per located event (diamond)."""
     items = ([("partner", partner_view(p, lang, labels)) for p in data.partners.values() if p.located]
-             + [("event", event_view(e, data, lang, labels)) for e in data.events if e.located])
+             + [("event", event_view(e, data, langs, lang, labels)) for e in data.events if e.located])
     spots = geo.spread([geo.project(view["lon"], view["lat"]) for _kind, view in items])
     points = [{"type": kind, "id": view["id"], "name": view["name"], "place": view["place"],
                "lat": view["lat"], "lon": view["lon"], "x": x, "y": y,
-               "lat_text": format_number(view["lat"], lang), "lon_text": format_number(view["lon"], lang)}
+               "lat_text": langs.number(view["lat"], lang), "lon_text": langs.number(view["lon"], lang)}
               for (kind, view), (x, y) in zip(items, spots)]
     partners = sum(1 for p in points if p["type"] == "partner")
     return {"width": geo.WIDTH, "height": geo.HEIGHT, "land": geo.land_path(root), "points": points,
@@ -168,7 +153,7 @@ def _macros(call: BlockCall):
 
 
 def _data(call: BlockCall) -> DataSet:
-    return dataset(_root(call), call.renderer.catalog.languages)
+    return dataset(call.project)
 
 
 def _partner_url(call: BlockCall):
@@ -181,7 +166,7 @@ def _partner_url(call: BlockCall):
 
 def _asset(call: BlockCall, path: str) -> str:
     """URL of a file of the site's root folder (assets/...), relative to the page."""
-    here = site_url(call.page.path, call.page.lang, call.renderer.catalog.default_language) or "."
+    here = call.renderer.langs.page_url(call.page.path, call.page.lang) or "."
     return get_relative_url(path, here)
 
 
@@ -193,7 +178,8 @@ def block_key_figures(call: BlockCall) -> str:
             raise call.error(f'"{fid}" is not a key figure', did_you_mean(fid, data.figures.figures)
                              or "see data/key_figures.yml")
     labels = call.renderer.labels(lang)
-    return _macros(call).key_figures(figure_rows(data, lang, labels, ids or None), source_view(data, lang), labels)
+    return _macros(call).key_figures(figure_rows(data, call.renderer.langs, lang, labels, ids or None),
+                                     source_view(data, call.renderer.langs, lang), labels)
 
 
 def block_events(call: BlockCall) -> str:
@@ -202,18 +188,34 @@ def block_events(call: BlockCall) -> str:
         raise call.error(f'when="{when}" is not a choice', "use upcoming, past or all")
     data, lang = _data(call), call.page.lang
     labels = call.renderer.labels(lang)
+    latest = _latest_count(call)
     upcoming, past = split_events(data.events, dates.build_date(_root(call)))
     chosen = {"upcoming": upcoming, "past": past, "all": data.events}[when]
+    # latest=N: with nothing upcoming, a reader still sees what happened last (the press kit).
+    fallback = when == "upcoming" and not chosen and latest > 0 and bool(past)
+    if fallback:
+        chosen = past[:latest]
     url = _partner_url(call)
-    views = [event_view(e, data, lang, labels, url) for e in chosen]
+    views = [event_view(e, data, call.renderer.langs, lang, labels, url) for e in chosen]
     empty = labels["ev_none_upcoming"] if when == "upcoming" else labels["ev_none_past"]
-    return _macros(call).events(views, when, empty, labels)
+    return _macros(call).events(views, when, empty, labels, fallback)
+
+
+def _latest_count(call: BlockCall) -> int:
+    value = call.args.get("latest")
+    if value is None:
+        return 0
+    if call.args.get("when") != "upcoming":
+        raise call.error("latest= goes with when=upcoming only", "write <!-- 4p1000 events when=upcoming latest=3 -->")
+    if not value.isdigit() or int(value) < 1:
+        raise call.error(f'latest="{value}" is not a number of events', "write a whole number such as latest=3")
+    return int(value)
 
 
 def block_events_calendar(call: BlockCall) -> str:
     lang = call.page.lang
-    here = site_url(call.page.path, lang, call.renderer.catalog.default_language) or "."
-    target = site_url("index.md", lang, call.renderer.catalog.default_language) + CALENDAR.format(lang=lang)
+    here = call.renderer.langs.page_url(call.page.path, lang) or "."
+    target = call.renderer.langs.page_url("index.md", lang) + CALENDAR.format(lang=lang)
     return _macros(call).events_calendar(get_relative_url(target, here), call.renderer.labels(lang))
 
 
@@ -233,7 +235,7 @@ def block_map_svg(call: BlockCall) -> str:
     lang, root = call.page.lang, _root(call)
     labels = call.renderer.labels(lang)
     try:
-        view = svg_map_view(_data(call), root, lang, labels)
+        view = svg_map_view(_data(call), root, call.renderer.langs, lang, labels)
     except geo.MissingPackage as missing:
         raise call.error(str(missing)) from None
     return _macros(call).svg_map(view, labels)
@@ -244,11 +246,11 @@ def block_partners_map(call: BlockCall) -> str:
     labels = call.renderer.labels(lang)
     try:
         geo.require(root, geo.LEAFLET_DIR / "leaflet.js")
-        view = svg_map_view(data, root, lang, labels)
+        view = svg_map_view(data, root, call.renderer.langs, lang, labels)
     except geo.MissingPackage as missing:
         raise call.error(str(missing)) from None
     partners = [partner_view(p, lang, labels) for p in data.partners.values()]
-    events = [event_view(e, data, lang, labels, None) for e in data.events]
+    events = [event_view(e, data, call.renderer.langs, lang, labels, None) for e in data.events]
     used_regions = {p["region"] for p in partners} | {e["region"] for e in events}
     kinds = [{"id": k, "label": labels[f"pk_{k}"]} for k in PARTNER_KINDS if any(p["kind"] == k for p in partners)]
     regions = [{"id": r, "label": labels[f"rg_{r}"]} for r in REGIONS if r in used_regions]
@@ -261,14 +263,14 @@ def _chart(call: BlockCall, chart_id: str) -> str:
     data, lang = _data(call), call.page.lang
     labels = call.renderer.labels(lang)
     chart = data.figures.charts[chart_id]
-    items = [{"id": f.id, "label": f.labels[lang], "value": f.value, "text": format_figure(f, lang, labels)}
+    items = [{"id": f.id, "label": f.labels[lang], "value": f.value, "text": format_figure(f, call.renderer.langs, lang, labels)}
              for f in (data.figures.figures[i] for i in chart.figures)]
     head = {"id": chart.id, "title": chart.titles[lang], "description": chart.descriptions[lang],
-            "source": source_view(data, lang), "data": items}
+            "source": source_view(data, call.renderer.langs, lang), "data": items}
     if chart.type == "bars":
         return _macros(call).chart_bars(head, charts.bars(items), labels)
     rest = 100 - items[0]["value"]
-    rest_text = format_percent(rest / 100, locale=_LOCALES.get(lang, lang))
+    rest_text = call.renderer.langs.percent(rest, lang)
     if data.figures.figures[chart.figures[0]].qualifier:
         rest_text = f"{labels['q_' + data.figures.figures[chart.figures[0]].qualifier]} {rest_text}"
     return _macros(call).chart_share(head, charts.share(items[0], labels["ch_rest"], rest_text), labels)
@@ -312,11 +314,11 @@ def write_if_changed(path: Path, content: bytes) -> None:
     path.write_bytes(content)
 
 
-def write_calendar(root: Path, site_dir: Path, lang: str, languages: tuple[str, ...], labels: dict[str, str],
+def write_calendar(project: Project, site_dir: Path, lang: str, labels: dict[str, str],
                    site_address: str | None) -> Path:
     """site/<lang prefix>events/agenda-<lang>.ics."""
-    data = dataset(root, languages)
-    prefix = site_url("index.md", lang, languages[0])
+    root, data = project.root, dataset(project)
+    prefix = project.langs.prefix(lang)
     page = (site_address.rstrip("/") + "/" + prefix + "events/") if site_address else None
     domain = urlparse(site_address).hostname if site_address else None
     content = ics.calendar(data.events, data.partners, lang, labels, dates.build_epoch(root),

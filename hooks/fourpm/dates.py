@@ -1,20 +1,10 @@
-"""Dates written for the reader's language, and the one build date that stands for "today"."""
+"""The one build date that stands for "today" (dates are written by core.languages)."""
 from __future__ import annotations
 
 import datetime as dt
 import os
 import subprocess
 from pathlib import Path
-
-from babel.dates import format_date as _babel_format
-
-_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES"}
-
-
-def format_date(day: dt.date, lang: str, style: str = "long") -> str:
-    """16 novembre 2022 / 16 November 2022 / 16 de noviembre de 2022."""
-    return _babel_format(day, format=style, locale=_LOCALES.get(lang, lang))
-
 
 def build_epoch(root: Path) -> int:
     """Reproducible "now", in seconds: SOURCE_DATE_EPOCH, else the last commit's date, else the clock."""

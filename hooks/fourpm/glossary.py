@@ -1,5 +1,9 @@
 """The glossary (data/glossary.yml): terms in every language, protected names, forbidden variants.
 
+A protected name is written one way in each language: either the same in every language (Core
+Facilities) or in each language's own form (« 4 pour 1000 », "4 per 1000", "4 por 1000"). A translation
+that writes another language's form in running text is reported, like a forbidden variant.
+
 Pure functions: load and validate the glossary, check a page's text against it, mark the first use of
 each term in a page's HTML with its definition (an <abbr> tooltip), and render the glossary page.
 """
@@ -12,12 +16,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+
 from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from . import codes
+from .core import reader
 from .errors import ContentError
 from .schema import validate
 
@@ -31,7 +36,7 @@ ALL = "all"  # forbidden variants for every language
 class TermSchema(Config):
     id = c.Type(str)
     term = c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str))))
-    protected = c.Optional(c.ListOfItems(c.Type(str)))
+    protected = c.Optional(c.Type((list, dict)))  # [names] for every language, or {lang: [names]}
     definition = c.DictOfItems(c.Type(str))
     forbidden = c.Optional(c.DictOfItems(c.ListOfItems(c.Type(str))))
     tooltip = c.Type(bool, default=True)
@@ -42,12 +47,23 @@ class Term:
     id: str
     forms: dict[str, tuple[str, ...]]  # language -> forms, the preferred first
     definitions: dict[str, str]
-    protected: bool  # the same name in every language, never translated
+    protected: bool  # a name: the same in every language, or one form per language (forms)
     forbidden: dict[str, tuple[str, ...]]  # language or "all" -> variants
     tooltip: bool = True
 
     def forbidden_in(self, lang: str) -> tuple[str, ...]:
         return self.forbidden.get(lang, ()) + self.forbidden.get(ALL, ())
+
+    def foreign_forms(self, lang: str) -> Iterator[tuple[str, str, str]]:
+        """(other language, its form, the form of lang) for a protected name written differently in
+        another language: the n-th form of each language is the same name."""
+        if not self.protected:
+            return
+        own = {f.casefold() for f in self.forms[lang]}
+        for other, forms in self.forms.items():
+            for index, form in enumerate(forms):
+                if other != lang and form.casefold() not in own:
+                    yield other, form, self.forms[lang][index]
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: the checks below are cached per glossary
@@ -80,13 +96,7 @@ def load_glossary(data_dir: Path, languages: tuple[str, ...]) -> Glossary:
     path = Path(data_dir) / "glossary.yml"
     if not path.exists():
         return Glossary(languages, ())
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ContentError(FILE, None, f"not valid YAML{where}: {getattr(err, 'problem', None) or err}",
-                           "check the quotes and the indentation") from None
+    raw = reader.read_yaml(path, FILE) or {}
     items = raw.get("terms") if isinstance(raw, dict) else None
     if not isinstance(items, list):
         raise ContentError(FILE, "terms", "must be a list of terms", "start the file with 'terms:' and '- id: ...' items")
@@ -114,12 +124,9 @@ def _term(item, index: int, languages: tuple[str, ...]) -> Term:
         raise ContentError(FILE, f"{where}.{unknown[0]}", "is not a field of a term",
                            "use id, term or protected, definition, forbidden, tooltip")
     if (config.term is None) == (config.protected is None):
-        raise ContentError(FILE, where, "needs either 'term' (its forms per language) or 'protected' (a name never translated)")
+        raise ContentError(FILE, where, "needs either 'term' (its forms per language) or 'protected' (a name)")
     if config.protected is not None:
-        names = tuple(n.strip() for n in config.protected if n.strip())
-        if not names:
-            raise ContentError(FILE, f"{where}.protected", "is empty", "write the name as it appears in every language")
-        forms = {lang: names for lang in languages}
+        forms = _protected_forms(config.protected, f"{where}.protected", languages)
     else:
         forms = {}
         for lang in languages:
@@ -136,6 +143,25 @@ def _term(item, index: int, languages: tuple[str, ...]) -> Term:
     _only_languages(forbidden, f"{where}.forbidden", languages + (ALL,))
     return Term(config.id.strip(), forms, {lang: config.definition[lang].strip() for lang in languages},
                 config.protected is not None, forbidden, config.tooltip)
+
+
+def _protected_forms(value: list | dict, where: str, languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """A name the same in every language ([names]), or its own form in each language ({lang: [names]})."""
+    if isinstance(value, dict):
+        _only_languages(value, where, languages)
+    forms = {}
+    for lang in languages:
+        names, key = (value.get(lang), f"{where}.{lang}") if isinstance(value, dict) else (value, where)
+        names = [names] if isinstance(names, str) else names
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ContentError(FILE, key, "must be a list of names", 'write ["Name"], or {fr: [...], en: [...]} per language')
+        forms[lang] = tuple(n.strip() for n in names if n.strip())
+        if not forms[lang]:
+            raise ContentError(FILE, key, "is empty", "write the name as it is written in this language")
+    if len({len(names) for names in forms.values()}) > 1:
+        raise ContentError(FILE, where, "has not as many forms in every language",
+                           "the n-th form of each language is the same name: write each name in every language")
+    return forms
 
 
 def _only_languages(mapping: dict, where: str, allowed: tuple[str, ...]) -> None:
@@ -209,46 +235,70 @@ def name_pattern(name: str) -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=16)
-def _forbidden(glossary: Glossary, lang: str) -> tuple[re.Pattern | None, list[str]]:
-    """One pattern for every forbidden variant of lang (group i: the preferred form of the i-th)."""
+def _forbidden(glossary: Glossary, lang: str) -> tuple[re.Pattern | None, list[tuple[str, str | None]]]:
+    """One pattern for every forbidden variant of lang; group i: (the preferred form, None) of the i-th,
+    or (the form of lang, the other language) for another language's form of a name. The source
+    language may cite another form (the Roadmap names the Northern European "4 per 1000" meeting)."""
     preferred, parts = [], []
     for term in glossary.terms:
         for variant in term.forbidden_in(lang):
-            preferred.append(term.forms[lang][0])
+            preferred.append((term.forms[lang][0], None))
             parts.append(f"({phrase_pattern(variant).pattern})")
+        if lang != glossary.languages[0]:
+            for other, form, own in term.foreign_forms(lang):
+                preferred.append((own, other))
+                parts.append(f"({phrase_pattern(form).pattern})")
     return (re.compile("|".join(parts), re.I) if parts else None), preferred
+
+
+# An inline element marked with another language (<span lang="fr">…</span>) is a quotation in that
+# language, not the page's own text.
+_FOREIGN = re.compile(r"""<(\w+)\b[^>]*\blang\s*=\s*["']?([\w-]+)[^>]*>.*?</\1\s*>""", re.S)
+
+
+def _without_quotations(body: str, lang: str) -> str:
+    return _FOREIGN.sub(lambda m: m.group(0) if m.group(2) == lang else re.sub(r"[^\n]", " ", m.group(0)), body)
 
 
 @functools.lru_cache(maxsize=PAGE_CACHE)
 def check_forbidden(glossary: Glossary, lang: str, text: str, file: str) -> tuple[Finding, ...]:
-    """Forbidden variants written in a page (text: the whole file)."""
+    """Forbidden variants written in a page (text: the whole file), and in a translation the name of
+    another language's form (the French name in an English page)."""
     pattern, preferred = _forbidden(glossary, lang)
     if pattern is None:
         return ()
-    body = prose(text)
+    body = _without_quotations(prose(text), lang)
     line = Lines(body)
     found = []
     for match in pattern.finditer(body):
         written = " ".join(re.sub(f"[{_QUOTES}]", " ", match.group(0)).split())
-        found.append(Finding(file, line(match.start()), "forbidden", written,
-                             f'"{written}" is a forbidden variant (the glossary writes "{preferred[match.lastindex - 1]}")'))
+        own, other = preferred[match.lastindex - 1]
+        if other is None:
+            found.append(Finding(file, line(match.start()), "forbidden", written,
+                                 f'"{written}" is a forbidden variant (the glossary writes "{own}")'))
+        else:
+            found.append(Finding(file, line(match.start()), "name", written,
+                                 f'"{written}" is how {other} pages write the name: write "{own}" here '
+                                 f'(a quotation in {other}: <span lang="{other}">{written}</span>)'))
     return tuple(found)
 
 
 @functools.lru_cache(maxsize=PAGE_CACHE)
 def check_protected(glossary: Glossary, source_text: str, text: str, file: str, source_file: str) -> tuple[Finding, ...]:
     """Protected names that a translation writes less than half as often as its French source: translated
-    (a translator may say "it" for a name written twice, not replace most of its uses)."""
+    (a translator may say "it" for a name written twice, not replace most of its uses). A use in any
+    language's form counts here: check_forbidden reports a form of the wrong language."""
     source_body, body = prose(source_text), prose(text)
     found = []
     for term in glossary.protected:
-        for name in term.forms[glossary.languages[0]]:
-            pattern = name_pattern(name)
-            expected, written = count(pattern, source_body), count(pattern, body)
+        for index, name in enumerate(term.forms[glossary.languages[0]]):
+            forms = dict.fromkeys(forms[index] for forms in term.forms.values())
+            expected = count(name_pattern(name), source_body)
+            written = sum(count(name_pattern(form), body) for form in forms)
             if written * 2 < expected:
                 found.append(Finding(file, None, "protected", name,
                                      f'"{name}" is written {written} time(s) here but {expected} in {source_file}: '
-                                     "a protected name was translated or left out (write it as is)"))
+                                     "a protected name was translated or left out (write it as the glossary does in this language)"))
     return tuple(found)
 
 
@@ -337,7 +387,8 @@ def view(glossary: Glossary, lang: str) -> dict:
     """What the glossary page shows in lang: terms sorted in that language, then the protected names."""
     def entry(term: Term) -> dict:
         return {"id": term.id, "forms": term.forms[lang], "definition": term.definitions[lang],
-                "others": [{"lang": other, "forms": term.forms[other]} for other in glossary.languages if other != lang],
+                "others": [{"lang": other, "forms": term.forms[other]} for other in glossary.languages
+                           if other != lang and (not term.protected or term.forms[other] != term.forms[lang])],
                 "forbidden": term.forbidden_in(lang)}
     terms = sorted((t for t in glossary.terms if not t.protected), key=lambda t: t.forms[lang][0].casefold())
     return {"terms": [entry(t) for t in terms], "protected": [entry(t) for t in glossary.protected]}

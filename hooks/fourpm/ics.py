@@ -21,7 +21,7 @@ def calendar(events: list[Event], partners: dict[str, Partner], lang: str, label
              epoch: int, domain: str, page_url: str | None = None) -> bytes:
     """The .ics bytes of events, in lang. labels: the language's labels (data/labels.yml)."""
     cal = Calendar()
-    cal.add("prodid", f"-//4 pour 1000//Agenda {lang}//{lang.upper()}")
+    cal.add("prodid", f"-//{labels['ev_calendar_name']}//{lang.upper()}")  # the name in the language
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", labels["ev_calendar_name"])

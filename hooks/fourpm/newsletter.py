@@ -13,48 +13,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
-from .dates import format_date
+from .core.texts import Texts
+from .core import reader
 from .errors import ContentError
 from .render import BlockCall, PageRef, register_block, site_url
 from .schema import validate
-from .site import Project, cached
+from .site import Project, cached, preload
 
 FOLDER = "newsletter"
 ISSUE_NAME = re.compile(r"^issue-(\d+)\.md$")
 SECTIONS = ("news", "success_stories", "key_figures", "practical_sheets")  # the Roadmap's sections
 
 
-# -- front matter with dates kept as text -----------------------------------------------------------
-class _TextDates(yaml.SafeLoader):
-    pass
-
-
-_TextDates.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-
-
 def read_meta(path: Path, file: str) -> dict:
     """The front matter of a Markdown file, dates as text; {} when there is none."""
-    match = _FRONT.match(path.read_text(encoding="utf-8"))
-    if not match:
-        return {}
-    try:
-        meta = yaml.load(match.group(1), Loader=_TextDates)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""
-        raise ContentError(file, None, f"front matter is not valid YAML{where}: {getattr(err, 'problem', None) or err}",
-                           "check the quotes and the indentation") from None
-    if not isinstance(meta, dict):
-        raise ContentError(file, None, "front matter must be a mapping of 'key: value' lines")
-    return meta
+    return reader.read_page(path, file)[0]
 
 
 def parse_day(value, file: str, field: str = "date") -> dt.date:
@@ -92,13 +69,14 @@ class IssueTranslationMeta(Config):
 
 
 @dataclass(frozen=True)
-class Issue:
+class Issue(Texts):
     number: int
     date: dt.date
     path: str  # relative to the language folder: newsletter/issue-1.md
     source: str  # the source language
     titles: dict[str, str]
     summaries: dict[str, str]
+    has_pdf: bool = False  # the French page declares `pdf: newsletter-<n>`
 
     @property
     def slug(self) -> str:
@@ -108,18 +86,13 @@ class Issue:
     def pdf(self) -> str:
         return f"newsletter-{self.number}"
 
-    def title(self, lang: str) -> str:
-        return self.titles.get(lang) or self.titles[self.source]
-
-    def summary(self, lang: str) -> str:
-        return self.summaries.get(lang) or self.summaries[self.source]
-
 
 def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:
     """Every issue, by number; or a ContentError naming the file and field."""
     source = languages[0]
     found: dict[int, tuple[str, dt.date, str, dict, dict]] = {}
     by_path: dict[str, int] = {}
+    with_pdf: set[int] = set()
     for rel, path, file in source_files(docs_dir, source, FOLDER):
         meta = validate(IssueMeta, read_meta(path, file), file)
         day = parse_day(meta.date, file)
@@ -136,6 +109,8 @@ def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:
                                f"write 'pdf: newsletter-{meta.number}'")
         found[meta.number] = (rel, day, file, {source: meta.title.strip()}, {source: meta.summary.strip()})
         by_path[rel] = meta.number
+        if meta.pdf is not None:
+            with_pdf.add(meta.number)
 
     for lang in languages[1:]:
         for rel, path, file in source_files(docs_dir, lang, FOLDER):
@@ -155,7 +130,7 @@ def load_issues(docs_dir: Path, languages: tuple[str, ...]) -> list[Issue]:
                                    f"write 'pdf: newsletter-{number}'")
             titles[lang], summaries[lang] = meta.title.strip(), meta.summary.strip()
 
-    return [Issue(n, day, rel, source, titles, summaries)
+    return [Issue(n, day, rel, source, titles, summaries, n in with_pdf)
             for n, (rel, day, _file, titles, summaries) in sorted(found.items())]
 
 
@@ -171,6 +146,12 @@ def issue_at(issues: list[Issue], path: str) -> Issue | None:
 def email_name(issue: Issue, kind: str = "html") -> str:
     """newsletter/issue-1/email.html (or email.txt), beside the issue's page."""
     return f"{FOLDER}/{issue.slug}/email.{kind}"
+
+
+def pdf_name(issue: Issue, lang: str) -> str:
+    """pdf/newsletter-1-fr.pdf: where the PDF of an issue lands in the language's folder (as fourpm.pdf
+    lays out every declared PDF)."""
+    return f"pdf/{issue.pdf}-{lang}.pdf"
 
 
 def feed_name(kind: str) -> str:
@@ -199,22 +180,21 @@ def issues(project: Project) -> list[Issue]:
     return cached(project, "newsletter", lambda p: load_issues(p.docs_dir, p.languages))
 
 
-def project_of(call: BlockCall) -> Project:
-    return Project(call.renderer.root, call.renderer.catalog.languages)
 
+preload(issues)
 
 def file_url(call: BlockCall, name: str) -> str:
     """Relative link from the page to a file the build writes in the language's folder of the site."""
-    default = call.renderer.catalog.default_language
-    prefix = "" if call.page.lang == default else f"{call.page.lang}/"
-    return get_relative_url(prefix + name, site_url(call.page.path, call.page.lang, default) or ".")
+    langs, lang = call.renderer.langs, call.page.lang
+    return get_relative_url(langs.prefix(lang) + name, langs.page_url(call.page.path, lang) or ".")
 
 
 def _issue_view(issue: Issue, call: BlockCall) -> dict:
     lang = call.page.lang
-    return {"number": issue.number, "date": format_date(issue.date, lang), "iso": issue.date.isoformat(),
+    return {"number": issue.number, "date": call.renderer.langs.date(issue.date, lang), "iso": issue.date.isoformat(),
             "title": issue.title(lang), "summary": issue.summary(lang), "url": call.renderer.url(issue.path, call.page),
-            "email": file_url(call, email_name(issue)), "text": file_url(call, email_name(issue, "txt"))}
+            "email": file_url(call, email_name(issue)), "text": file_url(call, email_name(issue, "txt")),
+            "pdf": file_url(call, pdf_name(issue, lang)) if issue.has_pdf else None}
 
 
 def _feeds_view(call: BlockCall) -> dict:
@@ -222,13 +202,13 @@ def _feeds_view(call: BlockCall) -> dict:
 
 
 def archive_block(call: BlockCall) -> str:
-    views = [_issue_view(i, call) for i in newest_first(issues(project_of(call)))]
+    views = [_issue_view(i, call) for i in newest_first(issues(call.project))]
     return call.renderer.template("publications.html").newsletter_archive(
         views, _feeds_view(call), call.renderer.labels(call.page.lang))
 
 
 def issue_block(call: BlockCall) -> str:
-    issue = issue_at(issues(project_of(call)), call.page.path)
+    issue = issue_at(issues(call.project), call.page.path)
     if issue is None:
         raise call.error("newsletter-issue is only for the pages of newsletter issues",
                          "use it in docs/<lang>/newsletter/issue-<n>.md")

@@ -27,7 +27,6 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
-from .dates import format_date
 from .errors import ContentError, did_you_mean
 from .frontmatter import split
 from .render import BlockCall, register_block, site_url
@@ -153,8 +152,8 @@ def pdf_link(call: BlockCall) -> str:
                              did_you_mean(name, declarations) or "a page declares it with 'pdf: <name>'")
     catalog = call.renderer.catalog
     lang = call.page.lang
-    target = found.output(lang, catalog.default_language)
-    here = site_url(call.page.path, lang, catalog.default_language) or "."
+    target = found.output(lang, call.renderer.langs.root)
+    here = call.renderer.langs.page_url(call.page.path, lang) or "."
     info = catalog.page(found.path, lang)
     view = {"url": get_relative_url(target, here), "lang": lang, "own": name is None,
             "title": info.title if info else found.name, "file": posixpath.basename(target)}
@@ -164,7 +163,7 @@ def pdf_link(call: BlockCall) -> str:
 @dataclass(frozen=True)
 class Contact:
     role: dict[str, str]
-    email: str
+    email: str | None  # None: the role alone (no address is shown until the team sets one)
     name: dict[str, str] = field(default_factory=dict)
 
 
@@ -177,7 +176,7 @@ def read_contacts(extra: dict, languages: tuple[str, ...]) -> list[Contact]:
     where = "mkdocs.yml"
     if not isinstance(contacts, list) or not contacts:
         raise ContentError(where, "extra.contacts", "is missing or empty",
-                           "list the media contacts: role (fr/en/es), email, optional name")
+                           "list the media contacts: role (fr/en/es), optional email and name")
     found = []
     for i, item in enumerate(contacts):
         key = f"extra.contacts[{i}]"
@@ -188,10 +187,11 @@ def read_contacts(extra: dict, languages: tuple[str, ...]) -> list[Contact]:
             raise ContentError(where, f"{key}.{unknown[0]}", "is not a contact field",
                                did_you_mean(unknown[0], ("role", "email", "name")) or "use role, email, name")
         email = item.get("email")
-        if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+        if email is not None and (not isinstance(email, str) or not _EMAIL.match(email.strip())):
             raise ContentError(where, f"{key}.email", f'"{email}" is not an email address',
-                               "write the address the team reads, e.g. press@example.org")
-        found.append(Contact(_text(item.get("role"), f"{key}.role", languages, required=True), email.strip(),
+                               "write the address the team reads, or leave 'email' out")
+        found.append(Contact(_text(item.get("role"), f"{key}.role", languages, required=True),
+                             email.strip() if email is not None else None,
                              _text(item.get("name"), f"{key}.name", languages, required=False)))
     return found
 
@@ -261,6 +261,8 @@ class Edition:
     day: dt.date
     labels: dict[str, str]
     logo: str | None = None  # data: URI of the site's logo
+    date_text: str = ""  # day, as the language writes it (core.languages)
+    direction: str = "ltr"  # or "rtl"
 
 
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
@@ -375,7 +377,7 @@ def build_job(declaration: Declaration, pages: dict[str, RenderedPage], edition:
     main = pages[declaration.path]
     view = {
         "lang": lang, "title": main.title, "description": main.description, "kind": declaration.kind,
-        "name": declaration.name, "author": edition.site_name, "date": format_date(edition.day, lang),
+        "name": declaration.name, "author": edition.site_name, "date": edition.date_text, "dir": edition.direction,
         "iso_date": edition.day.isoformat(), "url": urljoin(site, main.url),
         "home": site + ("" if lang == edition.default_language else f"{lang}/"),
         "logo": edition.logo, "chapters": chapters, "L": edition.labels,

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from .core.texts import Texts
 from .data import read_yaml
-from .dates import format_date
+from .core.languages import Languages
 from .errors import ContentError, did_you_mean
-from .newsletter import parse_day, project_of, read_meta, source_files
+from .newsletter import parse_day, read_meta, source_files
 from .render import BlockCall, PageRef, register_block
 from .schema import validate
-from .site import Project, cached
+from .site import Project, cached, preload
 
 RELEASES = "press/releases"
 REVIEW_FILE = "data/press_review.yml"
@@ -42,18 +42,13 @@ class ReleaseTranslationMeta(Config):
 
 
 @dataclass(frozen=True)
-class Release:
+class Release(Texts):
     path: str
     date: dt.date
     source: str
     titles: dict[str, str]
     summaries: dict[str, str]
 
-    def title(self, lang: str) -> str:
-        return self.titles.get(lang) or self.titles[self.source]
-
-    def summary(self, lang: str) -> str:
-        return self.summaries.get(lang) or self.summaries[self.source]
 
 
 def load_releases(docs_dir: Path, languages: tuple[str, ...]) -> list[Release]:
@@ -133,7 +128,7 @@ def _language(value: str, file: str, field: str) -> str:
         Locale.parse(code)
     except (ValueError, UnknownLocaleError):
         raise ContentError(file, field, f'"{value}" is not a known language',
-                           did_you_mean(code, ("fr", "en", "es")) or "write a language code such as fr, en, es") from None
+                           "write the article's language as an ISO 639 code, as in mkdocs.yml's languages") from None
     return code
 
 
@@ -169,26 +164,17 @@ def load_press_review(data_dir: Path, file: str = REVIEW_FILE) -> list[ReviewEnt
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
 
 
-def month_label(year: int, month: int, lang: str) -> str:
-    """novembre 2022 / November 2022 / noviembre de 2022."""
-    return format_skeleton("yMMMM", dt.date(year, month, 1), locale=lang)
-
-
-def language_name(code: str, lang: str) -> str:
-    return Locale.parse(code).get_display_name(lang) or code
-
-
-def review_by_month(entries: list[ReviewEntry], lang: str) -> list[dict]:
+def review_by_month(entries: list[ReviewEntry], langs: Languages, lang: str) -> list[dict]:
     """[{month: "novembre 2022", entries: [...]}], newest month first."""
     groups: list[dict] = []
     for entry in entries:
-        month = month_label(entry.year, entry.month, lang)
+        month = langs.month(entry.year, entry.month, lang)
         if not groups or groups[-1]["key"] != (entry.year, entry.month):
             groups.append({"key": (entry.year, entry.month), "month": month[:1].upper() + month[1:], "entries": []})
-        day = format_date(dt.date(entry.year, entry.month, entry.day), lang) if entry.day else month
+        day = langs.date(dt.date(entry.year, entry.month, entry.day), lang) if entry.day else month
         groups[-1]["entries"].append({"date": day, "approximate": entry.approximate, "outlet": entry.outlet,
                                       "title": entry.title, "url": entry.url, "language": entry.language,
-                                      "language_name": language_name(entry.language, lang)})
+                                      "language_name": langs.language_name(entry.language, lang)})
     return groups
 
 
@@ -201,27 +187,31 @@ def review(project: Project) -> list[ReviewEntry]:
     return cached(project, "press-review", lambda p: load_press_review(p.data_dir))
 
 
+
+preload(releases)
+preload(review)
+
 def releases_block(call: BlockCall) -> str:
     lang = call.page.lang
-    views = [{"title": r.title(lang), "summary": r.summary(lang), "date": format_date(r.date, lang),
-              "iso": r.date.isoformat(), "url": call.renderer.url(r.path, call.page)} for r in releases(project_of(call))]
+    views = [{"title": r.title(lang), "summary": r.summary(lang), "date": call.renderer.langs.date(r.date, lang),
+              "iso": r.date.isoformat(), "url": call.renderer.url(r.path, call.page)} for r in releases(call.project)]
     return call.renderer.template("publications.html").press_releases(views, call.renderer.labels(lang))
 
 
 def release_block(call: BlockCall) -> str:
-    release = next((r for r in releases(project_of(call)) if r.path == call.page.path), None)
+    release = next((r for r in releases(call.project) if r.path == call.page.path), None)
     if release is None:
         raise call.error("press-release is only for the pages of press releases",
                          f"use it in docs/<lang>/{RELEASES}/<name>.md")
     lang = call.page.lang
     return call.renderer.template("publications.html").press_release(
-        {"date": format_date(release.date, lang), "iso": release.date.isoformat()}, call.renderer.labels(lang))
+        {"date": call.renderer.langs.date(release.date, lang), "iso": release.date.isoformat()}, call.renderer.labels(lang))
 
 
 def review_block(call: BlockCall) -> str:
     lang = call.page.lang
     return call.renderer.template("publications.html").press_review(
-        review_by_month(review(project_of(call)), lang), call.renderer.labels(lang))
+        review_by_month(review(call.project), call.renderer.langs, lang), call.renderer.labels(lang))
 
 
 def is_release_page(page: PageRef) -> bool:

@@ -16,10 +16,16 @@ from mkdocs.utils import get_relative_url
 
 from . import codes
 from .catalog import Catalog, Facility, Objective
+from .core.labels import labels_for
+from .core.project import Project
+from .core.languages import Languages, languages_from, page_url as site_url  # noqa: F401 (features import it)
 from .errors import ContentError, did_you_mean
 
 PLACEHOLDER = re.compile(r"<!--\s*4p1000\s+(?P<name>[\w-]+)(?P<args>[^>]*?)\s*-->")
 BLOCKS = ("facilities", "facility-objectives", "objectives-by-axis", "objective-summary", "backlinks")
+# The page (and its heading's id, the same in every language) that explains the baselines and targets.
+STRATEGIC_PLAN = "initiative/strategic-plan.md"
+TARGETS_ANCHOR = "baselines-targets"
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,11 @@ class BlockCall:
     def error(self, problem: str, hint: str | None = None) -> ContentError:
         return ContentError(self.page.file, self.line, problem, hint)
 
+    @property
+    def project(self) -> Project:
+        """The project the block belongs to, to read its data through the per-build caches."""
+        return Project(self.renderer.root, self.renderer.langs)
+
 
 # Blocks of other features (publications, data pages, ...): name -> function(call) -> HTML or Markdown.
 # Feature modules register theirs when imported, so this module needs no knowledge of them.
@@ -42,13 +53,6 @@ EXTRA_BLOCKS: dict[str, Callable[[BlockCall], str]] = {}
 
 def register_block(name: str, function: Callable[[BlockCall], str]) -> None:
     EXTRA_BLOCKS[name] = function
-
-
-def site_url(path: str, lang: str, default_language: str) -> str:
-    """The URL of a page of docs/<lang>/<path> in the built site (directory URLs)."""
-    stem = path[:-3] if path.endswith(".md") else path
-    stem = "" if stem == "index" else stem[:-len("index")] if stem.endswith("/index") else stem + "/"
-    return ("" if lang == default_language else f"{lang}/") + stem
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,10 @@ class PageRef:
 class Renderer:
     """Renders generated blocks for one catalogue."""
 
-    def __init__(self, catalog: Catalog, templates_dir: Path, root: Path | None = None):
+    def __init__(self, catalog: Catalog, templates_dir: Path, root: Path | None = None, langs: Languages | None = None):
         self.catalog = catalog
+        # Unit tests give no languages: the catalogue's, with the source at the root.
+        self.langs = langs or languages_from([(c, c) for c in catalog.languages], catalog.languages[0])
         self.root = root or templates_dir.parent.parent  # the project folder (docs/, data/, overrides/)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -91,11 +97,11 @@ class Renderer:
 
     # -- view models ----------------------------------------------------------------------
     def _labels(self, lang: str) -> dict[str, str]:
-        return {key: forms[lang] for key, forms in self.catalog.labels.items()}
+        return labels_for(self.catalog.labels, lang)
 
     def _url(self, path: str, page: PageRef) -> str:
-        target = site_url(path, page.lang, self.catalog.default_language)
-        return get_relative_url(target or ".", site_url(page.path, page.lang, self.catalog.default_language) or ".")
+        target = self.langs.page_url(path, page.lang)
+        return get_relative_url(target or ".", self.langs.page_url(page.path, page.lang) or ".")
 
     def _facility(self, facility: Facility, page: PageRef) -> dict:
         lang = page.lang
@@ -133,8 +139,10 @@ class Renderer:
                                               self._labels(page.lang))
 
     def objective_summary(self, page: PageRef, code: str) -> str:
-        return self.macros.objective_summary(self._objective(self.catalog.objectives[code], page),
-                                             self._labels(page.lang))
+        # Baselines and targets the Roadmap does not give link to where the Strategic Plan is presented.
+        view = self._objective(self.catalog.objectives[code], page)
+        view["plan_url"] = self._url(STRATEGIC_PLAN, page) + "#" + TARGETS_ANCHOR
+        return self.macros.objective_summary(view, self._labels(page.lang))
 
     def backlinks(self, page: PageRef, code: str) -> str:
         pages = [{"title": p.title, "url": self._url(p.path, page)} for p in self.catalog.backlinks(code, page.lang)]

@@ -28,7 +28,10 @@ class FacilityMeta(Config):
 
 
 class PageMeta(Config):
+    """What every page may hold; the theme shows these as text."""
     title = c.Optional(c.Type(str))
+    description = c.Optional(c.Type(str))
+    summary = c.Optional(c.Type(str))
 
 
 _TYPE_NAMES = {"<class 'str'>": "text", "<class 'int'>": "a number", "<class 'float'>": "a number",

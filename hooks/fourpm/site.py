@@ -8,29 +8,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from .catalog import Catalog, load_catalog
+from .core.languages import Languages, languages_from
+from .core.project import Project, project_at  # noqa: F401 (features import them from here)
 from .errors import ContentError
 from . import frontmatter
 from .render import PageRef, Renderer
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Project:
-    root: Path
-    languages: tuple[str, ...]
-
-    @property
-    def docs_dir(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "overrides" / "fpm"
 
 
 def project_of(config) -> Project:
@@ -39,9 +23,17 @@ def project_of(config) -> Project:
     previews). Kept on the config: pages ask for it thousands of times per build."""
     project = config.get("_fpm_project")
     if project is None:
-        languages = tuple(lang.locale for lang in config.plugins["i18n"].config.languages)
-        project = config["_fpm_project"] = Project(Path(config.config_file_path).resolve().parent, languages)
+        project = config["_fpm_project"] = Project(Path(config.config_file_path).resolve().parent, languages_of(config))
     return project
+
+
+def languages_of(config) -> Languages:
+    """The languages of mkdocs.yml (mkdocs-static-i18n's list), the root one as i18n builds it, and the
+    Babel locales of extra.locales."""
+    i18n = config.plugins["i18n"]
+    entries = [(lang.locale, lang.name) for lang in i18n.config.languages]
+    root = next((lang.locale for lang in i18n.config.languages if lang.default), entries[0][0])
+    return languages_from(entries, root, dict(config.extra.get("locales") or {}))
 
 
 def page_ref(page, config, markdown: str | None = None) -> PageRef:
@@ -65,6 +57,11 @@ def fingerprint(*dirs: Path) -> tuple:
                 stat = os.stat(os.path.join(folder, name))
                 entries.append((folder, name, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(entries))
+
+
+def fingerprint_file(path: Path) -> tuple:
+    stat = path.stat()
+    return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
 _cache: dict[tuple[Project, str], tuple[tuple, object]] = {}
@@ -93,7 +90,7 @@ def cached(project: Project, key: str, loader: Callable[[Project], T]) -> T:
 
 def _load_core(project: Project) -> tuple[Catalog, Renderer]:
     catalog = load_catalog(project.docs_dir, project.data_dir, project.languages)
-    return catalog, Renderer(catalog, project.templates_dir, project.root)
+    return catalog, Renderer(catalog, project.templates_dir, project.root, project.langs)
 
 
 def load(project: Project) -> tuple[Catalog, Renderer]:
@@ -111,9 +108,7 @@ def preload(loader: Callable[[Project], object]) -> None:
 
 
 def preload_all(project: Project) -> None:
+    """Run every registered loader: bad input is a ContentError, said once, before any language builds."""
     refresh(project)
     for loader in [load, *PRELOADS]:
-        try:
-            loader(project)
-        except ContentError:
-            return  # each language process reports it, as a build error
+        loader(project)

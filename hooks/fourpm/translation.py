@@ -6,7 +6,8 @@ translation is then
   - missing:  no file, or a scaffold still carrying its TODO marker (French text, not yet translated);
   - outdated: the French page changed since the hash was recorded (or none was ever recorded);
   - current:  the recorded hash is the French page's hash.
-The same status feeds `python -m tools.translations`, the build (banners, warnings) and the status page.
+The same status feeds `python -m tools.translations`, the build (banners; a warning only for a forbidden
+variant in a French page: publishing never waits for a translation) and the status page.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import frontmatter
+from .catalog import load_labels
 from . import translation_consistency as consistency
 from .errors import ContentError, did_you_mean
 from .glossary import Finding, Glossary, check_forbidden, check_protected, load_glossary
@@ -129,6 +131,8 @@ def compute_status(root: Path, languages: tuple[str, ...], glossary: Glossary | 
     glossary = glossary if glossary is not None else load_glossary(root / "data", languages)
     sources = {path: file.read_text(encoding="utf-8") for path, file in _pages(docs_dir, source).items()}
     status = Status(source, languages, {path: {} for path in sources})
+    labels = load_labels(root / "data", languages)
+    words = {lang: labels.get("number_words", {}).get(lang, "") for lang in languages}
     for path, text in sources.items():
         status.findings += check_forbidden(glossary, source, text, f"docs/{source}/{path}")
     for lang in languages[1:]:
@@ -157,7 +161,7 @@ def compute_status(root: Path, languages: tuple[str, ...], glossary: Glossary | 
             source_file = f"docs/{source}/{path}"
             status.findings += check_forbidden(glossary, lang, text, file)
             status.findings += check_protected(glossary, source_text, text, file, source_file)
-            status.findings += consistency.check(source_text, text, lang, source, file, source_file, languages)
+            status.findings += consistency.check(source_text, text, lang, source, file, source_file, languages, words)
     return status
 
 

@@ -13,30 +13,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_month_names
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
 from .glossary import Finding, Lines, prose
 
 # Per-page results, kept across rebuilds (live preview) and for every page of a large site.
 PAGE_CACHE = 16384
 
-# Thousands separators and the decimal mark of each language; spaces of every kind group thousands.
+# Spaces of every kind group thousands, besides each language's own group symbol (Babel).
 _SPACES = " \u00a0\u202f\u2009"
-DECIMAL = {"fr": ",", "en": ".", "es": ","}
-GROUPS = {"fr": _SPACES + ".", "en": _SPACES + ",", "es": _SPACES + "."}
-
-MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "en": "January February March April May June July August September October November December",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-}
-# Numbers written as words count as present (not as required): one to twelve, and the round ones.
-WORDS = {
-    "fr": "_ _ deux trois quatre cinq six sept huit neuf dix onze douze",
-    "en": "_ one two three four five six seven eight nine ten eleven twelve",
-    "es": "_ _ dos tres cuatro cinco seis siete ocho nueve diez once doce",
-}
-ROUND = {"fr": {"vingt": 20, "trente": 30, "cent": 100, "mille": 1000, "vingt-quatre": 24, "vingt-huit": 28},
-         "en": {"twenty": 20, "thirty": 30, "hundred": 100, "thousand": 1000, "twenty-four": 24, "twenty-eight": 28},
-         "es": {"veinte": 20, "treinta": 30, "cien": 100, "mil": 1000, "veinticuatro": 24, "veintiocho": 28}}
 
 # Times of day: 15 h 30, 18 h, 15h30 / 3:30 pm, 6 pm / 15:30, 18:00 (and p. m.): compared as hh:mm.
 _TIMES = (
@@ -59,20 +46,35 @@ class Fact:
     required: bool = True  # numbers in words are not required in the other language
 
 
-def _number_pattern(lang: str) -> re.Pattern:
-    groups, decimal = re.escape(GROUPS[lang]), re.escape(DECIMAL[lang])
+@dataclass(frozen=True)
+class _Formats:
+    """How one language writes numbers and months (from Babel), and its number words (data/labels.yml)."""
+    number: re.Pattern
+    months: dict[str, int]
+    month_re: re.Pattern | None
+    words: dict[str, int]
+    word_re: re.Pattern | None
+
+
+@functools.lru_cache(maxsize=64)
+def _formats(lang: str, words: str) -> _Formats:
+    try:
+        locale = Locale.parse(lang)
+        decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+        names = [str(name) for _i, name in sorted(get_month_names("wide", locale=locale).items())]
+    except (UnknownLocaleError, ValueError):
+        decimal, group, names = ".", ",", []
+    groups = re.escape(_SPACES + group)
     # Not part of a word or a code (A6, GF.1, COP28), not an ordinal (5e, 5th, 5.ª, 1.er), not a time (9h30).
-    return re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:[{groups}]\d{{3}})+(?!\d)|\d+)(?:{decimal}(\d+))?(?!\w|\.[^\W\d_])")
-
-
-_NUMBERS = {lang: _number_pattern(lang) for lang in DECIMAL}
-_MONTHS = {lang: {m: i + 1 for i, m in enumerate(names.split())} for lang, names in MONTHS.items()}
-_MONTH_RE = {lang: re.compile(r"(?<!\w)(" + "|".join(months) + r")(?!\w)", 0 if lang == "en" else re.I)
-             for lang, months in _MONTHS.items()}
-_WORD_VALUES = {lang: {**{w: i for i, w in enumerate(words.split()) if w != "_"}, **ROUND[lang]}
-                for lang, words in WORDS.items()}
-_WORD_RE = {lang: re.compile(r"(?<![\w-])(" + "|".join(sorted(values, key=len, reverse=True)) + r")(?![\w-])", re.I)
-            for lang, values in _WORD_VALUES.items()}
+    number = re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:[{groups}]\d{{3}})+(?!\d)|\d+)(?:{re.escape(decimal)}(\d+))?(?!\w|\.[^\W\d_])")
+    # Capitalised month names (January) are matched as written: "may" or "march" are words too.
+    cased = bool(names) and all(name[:1].isupper() for name in names)
+    months = {(name if cased else name.lower()): i + 1 for i, name in enumerate(names)}
+    month_re = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, months)) + r")(?!\w)", 0 if cased else re.I) if months else None
+    values = {word.lower(): int(value) for value, word in (pair.split(None, 1) for pair in words.split(",") if pair.strip())}
+    word_re = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, values), key=len, reverse=True)) + r")(?![\w-])",
+                         re.I) if values else None
+    return _Formats(number, months, month_re, values, word_re)
 
 
 def number_value(integer: str, fraction: str | None) -> str:
@@ -103,9 +105,11 @@ def _url_value(url: str, languages: tuple[str, ...]) -> str:
 
 
 @functools.lru_cache(maxsize=PAGE_CACHE)
-def facts(text: str, lang: str, languages: tuple[str, ...] = ("fr", "en", "es")) -> tuple[Fact, ...]:
-    """The facts of a page (text: the whole file), with their lines."""
+def facts(text: str, lang: str, languages: tuple[str, ...], words: str = "") -> tuple[Fact, ...]:
+    """The facts of a page (text: the whole file), with their lines. words: the language's number words,
+    "2 two, 3 three, ..." (label number_words)."""
     found: list[Fact] = []
+    fmt = _formats(lang, words)
 
     def blank(match: re.Match) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
@@ -126,14 +130,14 @@ def facts(text: str, lang: str, languages: tuple[str, ...] = ("fr", "en", "es"))
                 written = written[:-1]  # the sentence's full stop
             found.append(Fact("time", time_value(*match.groups()), written, line_of(match.start())))
         body = pattern.sub(blank, body)
-    for match in _NUMBERS[lang].finditer(body):
+    for match in fmt.number.finditer(body):
         found.append(Fact("number", number_value(match.group(1), match.group(2)), match.group(0).strip(),
                           line_of(match.start())))
-    for match in _MONTH_RE[lang].finditer(body):
-        found.append(Fact("month", str(_MONTHS[lang][match.group(1).lower() if lang != "en" else match.group(1)]),
-                          match.group(1), line_of(match.start())))
-    for match in _WORD_RE[lang].finditer(body):
-        value = _WORD_VALUES[lang][match.group(1).lower()]
+    for match in fmt.month_re.finditer(body) if fmt.month_re else ():
+        month = fmt.months.get(match.group(1)) or fmt.months[match.group(1).lower()]
+        found.append(Fact("month", str(month), match.group(1), line_of(match.start())))
+    for match in fmt.word_re.finditer(body) if fmt.word_re else ():
+        value = fmt.words[match.group(1).lower()]
         found.append(Fact("number", str(value), match.group(1), line_of(match.start()), required=False))
     return tuple(found)
 
@@ -164,6 +168,8 @@ def compare(source: tuple[Fact, ...], translation: tuple[Fact, ...], file: str, 
 
 
 def check(source_text: str, text: str, lang: str, source_lang: str, file: str, source_file: str,
-          languages: tuple[str, ...] = ("fr", "en", "es")) -> list[Finding]:
-    """Consistency findings of a translation against its source."""
-    return compare(facts(source_text, source_lang, languages), facts(text, lang, languages), file, source_file)
+          languages: tuple[str, ...], words: dict[str, str] | None = None) -> list[Finding]:
+    """Consistency findings of a translation against its source (words: number words per language)."""
+    words = words or {}
+    return compare(facts(source_text, source_lang, languages, words.get(source_lang, "")),
+                   facts(text, lang, languages, words.get(lang, "")), file, source_file)

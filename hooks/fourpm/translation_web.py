@@ -17,6 +17,7 @@ from mkdocs.utils import get_relative_url
 from . import glossary as gl
 from . import site
 from . import translation as tr
+from . import translation_history as th
 from .render import BlockCall, register_block, site_url
 
 TEMPLATE = "translations.html"
@@ -46,18 +47,14 @@ site.preload(status)  # the parallel build computes it once, before the language
 def glossary(project: site.Project) -> gl.Glossary:
     # Keyed by the glossary file alone: the checks are cached per Glossary object, and editing a page
     # must not throw away the checks of every other page.
-    stat = (project.data_dir / "glossary.yml").stat()
-    return _glossary(project, stat.st_mtime_ns, stat.st_size)
+    path = project.data_dir / "glossary.yml"
+    stat = path.stat() if path.exists() else None  # no file: an empty glossary
+    return _glossary(project, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1)
 
 
 @functools.lru_cache(maxsize=8)
 def _glossary(project: site.Project, _mtime: int, _size: int) -> gl.Glossary:
     return gl.load_glossary(project.data_dir, project.languages)
-
-
-def _project(call: BlockCall) -> site.Project:
-    """The project a generated block belongs to."""
-    return site.Project(call.renderer.root, call.renderer.catalog.languages)
 
 
 # -- banners ------------------------------------------------------------------------------------
@@ -129,8 +126,22 @@ def not_found(labels: dict[str, str], langs: Languages, base_url: str) -> dict:
 
 
 # -- the status page ------------------------------------------------------------------------------
-def status_view(state: tr.Status, lang: str, labels: dict[str, str], link, title) -> dict:
-    """What the status page shows to readers of lang. link(path) and title(path) give a page's URL and title."""
+def change_view(diff: th.Diff | None, labels: dict[str, str]) -> dict | None:
+    """An outdated page's French changes as the status page lists them."""
+    if diff is None:
+        return None
+    items = [{"kind": c.kind, "label": labels[f"change_{c.kind}"], "text": c.new or c.old,
+              "sentences": [{"sign": sign, "text": text} for sign, text in c.sentences]} for c in diff.changes]
+    note = (labels["translations_old_version_missing"] if not diff.found
+            else labels["translations_no_text_change"] if not items else None)
+    return {"items": items, "note": note}
+
+
+def status_view(state: tr.Status, lang: str, labels: dict[str, str], link, title,
+                diffs: dict[tuple[str, str], th.Diff] | None = None) -> dict:
+    """What the status page shows to readers of lang. link(path) and title(path) give a page's URL and
+    title; diffs, what changed in the French of the outdated pages."""
+    diffs = diffs or {}
     def section_name(section: str) -> str:
         # A folder is named by the title of its index page, in the reader's language.
         return title(f"{section}/index.md") if section else labels["translations_top"]
@@ -140,16 +151,17 @@ def status_view(state: tr.Status, lang: str, labels: dict[str, str], link, title
     totals = state.totals()
     todo = [{"lang": p.lang, "path": p.path, "file": p.file, "url": link(p.path), "title": title(p.path) or p.path,
              "state": labels[f"state_{p.state}"], "state_key": p.state,
-             "reason": labels["reason_" + p.reason.replace("-", "_")]} for p in state.todo()]
+             "reason": labels["reason_" + p.reason.replace("-", "_")],
+             "changes": change_view(diffs.get((p.lang, p.path)), labels)} for p in state.todo()]
     findings = [{"file": f.file, "line": f.line, "kind": labels[f"finding_{f.kind}"], "subject": f.subject}
                 for f in state.findings]
-    return {"languages": list(state.targets), "rows": rows,
+    return {"languages": list(state.targets), "rows": rows, "source": state.source,
             "totals": [dict(totals[target], lang=target) for target in state.targets],
             "todo": todo, "findings": findings, "states": tr.STATES}
 
 
 def _status_block(call: BlockCall) -> str:
-    state = status(_project(call))
+    state = status(call.project)
     lang = call.page.lang
     catalog = call.renderer.catalog
 
@@ -157,13 +169,15 @@ def _status_block(call: BlockCall) -> str:
         page = catalog.page(path, lang)
         return page.title if page else path.rsplit("/", 1)[0] if path.endswith("/index.md") else path
 
-    view = status_view(state, lang, call.renderer.labels(lang), lambda path: call.renderer.url(path, call.page), title)
+    # What changed in the French of each outdated page, from the repository's history (only those pages).
+    view = status_view(state, lang, call.renderer.labels(lang), lambda path: call.renderer.url(path, call.page), title,
+                       th.diffs(call.renderer.root, state))
     return call.renderer.template(TEMPLATE).status(view, call.renderer.labels(lang))
 
 
 def _glossary_block(call: BlockCall) -> str:
     lang = call.page.lang
-    return call.renderer.template(TEMPLATE).glossary(gl.view(glossary(_project(call)), lang), call.renderer.labels(lang))
+    return call.renderer.template(TEMPLATE).glossary(gl.view(glossary(call.project), lang), call.renderer.labels(lang))
 
 
 register_block("translation-status", _status_block)

@@ -19,13 +19,12 @@ from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
 from .data import country_name
-from .dates import format_date
 from .errors import ContentError, did_you_mean
 from .datapages import dataset
-from .newsletter import project_of, read_meta
+from .newsletter import read_meta
 from .render import BlockCall, PageRef, register_block
 from .schema import validate
-from .site import Project, cached
+from .site import Project, cached, preload
 
 FOLDER = "wiki"
 PARTNERS = "wiki/partners"
@@ -142,9 +141,12 @@ def sheets(project: Project) -> dict[str, dict[str, Sheet]]:
     return cached(project, "wiki", lambda p: load_sheets(p.docs_dir, p.languages))
 
 
+
+preload(sheets)
+
 def _data(call: BlockCall):
     """Partners and events, as the data pages read them (data/partners.yml, data/events.yml)."""
-    return dataset(call.renderer.root, call.renderer.catalog.languages)
+    return dataset(call.project)
 
 
 def _macros(call: BlockCall):
@@ -153,7 +155,7 @@ def _macros(call: BlockCall):
 
 def _visible(call: BlockCall) -> list[Sheet]:
     catalog = call.renderer.catalog
-    return sheets_for(sheets(project_of(call)), call.page.lang, catalog.default_language)
+    return sheets_for(sheets(call.project), call.page.lang, catalog.default_language)
 
 
 def _sheet_view(sheet: Sheet, call: BlockCall) -> dict:
@@ -203,23 +205,13 @@ def partner_block(call: BlockCall) -> str:
     events = []
     for event in _data(call).events:
         if partner.id in event.organisers:
-            when = days(event.start, event.end, lang) if event.exact else event.during.names[lang]
+            when = call.renderer.langs.date_range(event.start, event.end, lang) if event.exact else event.during.names[lang]
             events.append({"name": event.names[lang], "when": when, "city": event.city(lang)})
     view = {"name": partner.name(lang), "kind": labels[f"pk_{partner.kind}"],
             "country": country_name(partner.country, lang), "city": partner.city(lang), "year": partner.year,
             "website": partner.website, "description": partner.description(lang), "events": events,
             "index": call.renderer.url(f"{PARTNERS}/index.md", call.page)}
     return _macros(call).wiki_partner(view, labels)
-
-
-def days(start, end, lang: str) -> str:
-    """6 juin 2023, or 6–8 juin 2023 / 6–8 June 2023 / 6–8 de junio de 2023 (each language puts the
-    day first), or 30 mai 2023 – 2 juin 2023 across months."""
-    if end is None or end == start:
-        return format_date(start, lang)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{format_date(end, lang)}"
-    return f"{format_date(start, lang)} – {format_date(end, lang)}"
 
 
 def backlinks_html(template, sources: list[tuple[str, str]], page_url: str, labels: dict) -> str:

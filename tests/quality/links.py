@@ -31,6 +31,8 @@ class _Parser(html.parser.HTMLParser):
         if tag == "a" and attrs.get("name"):
             self.page.ids.add(attrs["name"])
         value = attrs.get(LINK_ATTRIBUTES.get(tag, ""))
+        if "fpm-unsubscribe" in (attrs.get("class") or "").split():
+            return  # an e-mail edition's unsubscribe merge tag, which the mailing tool fills when it sends
         if tag == "link" and not {"stylesheet", "icon", "canonical", "prev", "next", "alternate", "manifest",
                                   "preload", "modulepreload"} & set((attrs.get("rel") or "").lower().split()):
             return  # preconnect, dns-prefetch: hosts, not documents

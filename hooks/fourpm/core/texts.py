@@ -1,0 +1,16 @@
+"""Text written in each language, read in any: the translation where there is one, else the source's."""
+from __future__ import annotations
+
+
+class Texts:
+    """For a dataclass with `source`, `titles` and `summaries` (language -> text) fields."""
+
+    source: str
+    titles: dict[str, str]
+    summaries: dict[str, str]
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles[self.source]
+
+    def summary(self, lang: str) -> str:
+        return self.summaries.get(lang) or self.summaries[self.source]

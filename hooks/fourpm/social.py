@@ -1,0 +1,331 @@
+"""Social cards and Open Graph: the image and the preview a page shows when its link is shared.
+
+A card is a 1200 x 630 PNG per page and language: the page's title, its section and the site's mark,
+drawn with Pillow in the project's own fonts, laid out by overrides/social/card.yml (one file for
+layout and colours). Material's social plugin is not used: it fetches its fonts from Google Fonts at
+build time, needs cairosvg and Debian's libcairo, and under mkdocs-static-i18n the languages
+overwrite each other's cards (static-i18n #228). The SVG logo is rasterised by resvg (resvg-py, a
+self-contained wheel), with the same fonts.
+
+Cards are cached in .cache/social/ by a hash of everything drawn (text, layout file, fonts, logo):
+a build where nothing changed renders none and copies the cached files.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError
+
+LAYOUT_FILE = "overrides/social/card.yml"
+OUTPUT = "assets/images/social"  # in the language's folder of the site
+VERSION = "1"  # of the drawing code: part of the cache key
+KEEP_DAYS = 30  # cached cards not used for that long are removed
+last_outcome = None  # of the last make_cards in this process (tests, benchmarks)
+
+
+# -- layout ----------------------------------------------------------------------------------------
+_TEXT_KEYS = {"x": int, "y": int, "size": int, "max_width": int, "font": str, "color": str}
+_SCHEMA = {
+    "logo": {"x": int, "y": int, "size": int},
+    "section": _TEXT_KEYS,
+    "title": {**_TEXT_KEYS, "min_size": int, "line_height": (int, float), "max_lines": int},
+    "band": {"y": int, "height": int, "color": str},
+    "site_name": _TEXT_KEYS,
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    values: dict
+    digest: str  # of the layout file, the fonts and the logo: what every card shares
+    fonts: dict  # name -> absolute path of the font file
+    logo: bytes | None  # the SVG of the site's mark
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return tuple(self.values["size"])
+
+
+def _check(value, expected, field: str):
+    if isinstance(value, bool) or not isinstance(value, expected):
+        raise ContentError(LAYOUT_FILE, field, f"{value!r} is not valid", "write a number" if expected is not str else "write a text")
+
+
+def _color(value: str, field: str) -> str:
+    if not (isinstance(value, str) and len(value) == 7 and value.startswith("#")
+            and all(c in "0123456789abcdefABCDEF" for c in value[1:])):
+        raise ContentError(LAYOUT_FILE, field, f"{value!r} is not a colour", 'write "#rrggbb", e.g. "#2f6b30"')
+    return value
+
+
+def parse_layout(text: str, root: Path, logo: Path | None) -> Layout:
+    """The card layout from the text of card.yml, or a ContentError naming the field."""
+    try:
+        values = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ContentError(LAYOUT_FILE, None, f"is not valid YAML: {error}", "check the indentation") from None
+    if not isinstance(values, dict):
+        raise ContentError(LAYOUT_FILE, None, "must be a mapping of 'key: value' lines")
+    size = values.get("size")
+    if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and v > 0 for v in size)):
+        raise ContentError(LAYOUT_FILE, "size", f"{size!r} is not a size", "write size: [1200, 630]")
+    _color(values.get("background"), "background")
+    fonts = values.get("fonts")
+    if not isinstance(fonts, dict) or not fonts:
+        raise ContentError(LAYOUT_FILE, "fonts", "is missing", "name the font files: fonts: {regular: ..., bold: ...}")
+    paths = {}
+    for name, rel in fonts.items():
+        path = (root / str(rel)).resolve()
+        if not path.is_file() or not path.is_relative_to(root.resolve()):
+            raise ContentError(LAYOUT_FILE, f"fonts.{name}", f'"{rel}" is not a font file of the project',
+                               "give a path such as overrides/pdf/fonts/DejaVuSans.ttf")
+        paths[name] = path
+    for part, keys in _SCHEMA.items():
+        block = values.get(part)
+        if not isinstance(block, dict):
+            raise ContentError(LAYOUT_FILE, part, "is missing", f"add {part}: {{{', '.join(keys)}}}")
+        for key, expected in keys.items():
+            if key not in block:
+                raise ContentError(LAYOUT_FILE, f"{part}.{key}", "is missing")
+            _check(block[key], expected, f"{part}.{key}")
+        if "color" in block:
+            _color(block["color"], f"{part}.color")
+        if "font" in block and block["font"] not in paths:
+            raise ContentError(LAYOUT_FILE, f"{part}.font", f'"{block["font"]}" is not one of the fonts',
+                               f"use one of {', '.join(paths)}")
+    logo_svg = logo.read_bytes() if logo is not None and logo.is_file() else None
+    digest = hashlib.sha256()
+    for chunk in (VERSION.encode(), text.encode("utf-8"), *(p.read_bytes() for p in paths.values()), logo_svg or b""):
+        digest.update(hashlib.sha256(chunk).digest())
+    return Layout(values, digest.hexdigest(), paths, logo_svg)
+
+
+def load_layout(root: Path, logo: Path | None) -> Layout:
+    path = Path(root) / LAYOUT_FILE
+    if not path.is_file():
+        raise ContentError(LAYOUT_FILE, None, "is missing", "restore it from the repository: it lays out the social cards")
+    return parse_layout(path.read_text(encoding="utf-8"), Path(root), logo)
+
+
+# -- what a card shows -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Card:
+    title: str
+    section: str
+    site_name: str
+    direction: str = "ltr"  # of the language's script: "rtl" aligns the texts on the right of their boxes
+
+    def key(self, layout: Layout) -> str:
+        text = json.dumps([self.title, self.section, self.site_name, self.direction, layout.digest], ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def card_name(path: str) -> str:
+    """Where the card of docs/<lang>/<path> goes, in the language's folder: assets/images/social/objectives/a6.png."""
+    return f"{OUTPUT}/{path[:-3] if path.endswith('.md') else path}.png"
+
+
+# -- drawing ---------------------------------------------------------------------------------------
+def rasterize_svg(svg: bytes, width: int | None, height: int | None, fonts: list[Path]) -> bytes:
+    """An SVG drawn as a PNG of that size (None: its own), its text in the given fonts only (no system font)."""
+    try:
+        import resvg_py  # guarded: only needed when an image is drawn
+    except ImportError:
+        raise ContentError("requirements.txt", None, "resvg-py is not installed, the SVG logo cannot be drawn",
+                           "run make site, which installs requirements.txt") from None
+    from PIL import ImageFont
+
+    family = ImageFont.truetype(str(fonts[0]), 12).getname()[0] if fonts else None
+    try:
+        return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), width=width, height=height,
+                                           skip_system_fonts=True, font_files=[str(f) for f in fonts],
+                                           font_family=family, sans_serif_family=family))
+    except ValueError as error:
+        raise ContentError("docs/assets/logo.svg", None, f"cannot be drawn: {error}", "check that it is a valid SVG") from None
+
+
+@lru_cache(maxsize=64)
+def _font(path: Path, size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(path), size)
+
+
+def wrap(text: str, measure, width: int) -> list[str]:
+    """Words in lines no wider than width (a word longer than the line stays whole on its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and measure(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def fit(text: str, measure_at, size: int, min_size: int, width: int, max_lines: int) -> tuple[int, list[str]]:
+    """The largest font size (size, size-4... min_size) whose wrapped lines are at most max_lines; at
+    min_size, the lines beyond are cut and the last one ends with an ellipsis."""
+    for candidate in range(size, min_size - 1, -4):
+        lines = wrap(text, measure_at(candidate), width)
+        if len(lines) <= max_lines and all(measure_at(candidate)(line) <= width for line in lines):
+            return candidate, lines
+    measure = measure_at(min_size)
+    lines = wrap(text, measure, width)
+    kept = lines[:max_lines]
+    last = kept[-1] if len(lines) > max_lines else None
+    if last is not None:
+        while last and measure(last + " …") > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        kept[-1] = last + " …"
+    return min_size, [_shorten(line, measure, width) for line in kept]
+
+
+def _shorten(line: str, measure, width: int) -> str:
+    if measure(line) <= width:
+        return line
+    while line and measure(line + "…") > width:
+        line = line[:-1]
+    return line + "…"
+
+
+class Drawer:
+    """Draws cards of one layout: the background with band and mark is drawn once, per site name."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self._backgrounds: dict[str, object] = {}
+
+    def _font(self, block: dict, size: int | None = None):
+        return _font(self.layout.fonts[block["font"]], size or block["size"])
+
+    def _background(self, site_name: str, direction: str):
+        from PIL import Image, ImageDraw
+
+        if (site_name, direction) in self._backgrounds:
+            return self._backgrounds[site_name, direction]
+        v = self.layout.values
+        image = Image.new("RGB", self.layout.size, v["background"])
+        draw = ImageDraw.Draw(image)
+        band = v["band"]
+        draw.rectangle([0, band["y"], image.width, band["y"] + band["height"]], fill=band["color"])
+        if self.layout.logo:
+            logo = v["logo"]
+            png = rasterize_svg(self.layout.logo, logo["size"], logo["size"], list(self.layout.fonts.values()))
+            mark = Image.open(io.BytesIO(png)).convert("RGBA")
+            image.paste(mark, (logo["x"], logo["y"]), mark)
+        self._line(draw, v["site_name"], site_name, direction)
+        self._backgrounds[site_name, direction] = image
+        return image
+
+    def _line(self, draw, block: dict, text: str, direction: str = "ltr", font=None, y: int | None = None) -> None:
+        font = font or self._font(block)
+        right = direction == "rtl"
+        draw.text((block["x"] + block["max_width"] if right else block["x"], block["y"] if y is None else y),
+                  _shorten(text, font.getlength, block["max_width"]), font=font, fill=block["color"],
+                  anchor="ra" if right else "la", direction=direction if right else None)
+
+    def render(self, card: Card) -> bytes:
+        from PIL import ImageDraw
+
+        v = self.layout.values
+        image = self._background(card.site_name, card.direction).copy()
+        draw = ImageDraw.Draw(image)
+        if card.section:
+            self._line(draw, v["section"], card.section, card.direction)
+        t = v["title"]
+        size, lines = fit(card.title, lambda s: _font(self.layout.fonts[t["font"]], s).getlength, t["size"],
+                          t["min_size"], t["max_width"], t["max_lines"])
+        font = self._font(t, size)
+        for number, line in enumerate(lines):
+            self._line(draw, t, line, card.direction, font, t["y"] + round(number * size * t["line_height"]))
+        out = io.BytesIO()
+        image.save(out, "PNG", compress_level=3)  # 3: a third faster than 6, a sixth larger
+        return out.getvalue()
+
+
+# -- cache and output ------------------------------------------------------------------------------
+def cache_dir(root: Path) -> Path:
+    """Outside site/, so a build (which replaces site/) keeps it; FPM_SOCIAL_CACHE moves it."""
+    return Path(os.environ.get("FPM_SOCIAL_CACHE") or Path(root) / ".cache" / "social")
+
+
+@dataclass
+class Outcome:
+    cards: int = 0
+    rendered: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    rendered_keys: list = field(default_factory=list)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def make_cards(jobs: list[tuple[Card, Path]], layout: Layout, cache: Path) -> Outcome:
+    """Every job's card written to its target, from the cache or drawn (and then cached)."""
+    start, outcome, drawer = time.perf_counter(), Outcome(), None
+    cache.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for card, target in jobs:
+        key = card.key(layout)
+        entry = cache / f"{key}.png"
+        if entry.is_file():
+            os.utime(entry, (now, now))  # in use: kept by the pruning below
+            outcome.cached += 1
+        else:
+            drawer = drawer or Drawer(layout)
+            _write_atomic(entry, drawer.render(card))
+            outcome.rendered += 1
+            outcome.rendered_keys.append(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry, target)
+        outcome.cards += 1
+    for old in cache.glob("*.png"):
+        if old.stat().st_mtime < now - KEEP_DAYS * 86400:
+            old.unlink(missing_ok=True)
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+# -- Open Graph ------------------------------------------------------------------------------------
+def og_locale(locale: str) -> str:
+    """The Open Graph locale (language_TERRITORY) of a language's Babel locale; one without a territory
+    gets its likely one from Babel: fr -> fr_FR, es -> es_ES, en_GB stays en_GB."""
+    from babel.core import Locale, get_global
+
+    parsed = Locale.parse(locale.replace("-", "_"))
+    if parsed.territory is None:
+        likely = get_global("likely_subtags").get(parsed.language)
+        parsed = Locale.parse(likely) if likely else parsed
+    return f"{parsed.language}_{parsed.territory}" if parsed.territory else parsed.language
+
+
+def metadata(*, title: str, description: str, url: str | None, image: str | None, site_name: str, locale: str,
+             other_locales: tuple[str, ...], published: str | None = None, size: tuple[int, int] = (1200, 630)) -> dict:
+    """What the head of a page says to social networks (overrides/partials/fpm-social.html writes it,
+    escaped). locale, other_locales: the Babel locales of the page's language and of the others."""
+    return {"title": title, "description": description, "url": url, "image": image, "image_alt": title,
+            "width": size[0], "height": size[1], "site_name": site_name,
+            "type": "article" if published else "website", "published": published,
+            "locale": og_locale(locale), "alternates": [og_locale(other) for other in other_locales]}
