@@ -21,9 +21,10 @@ import pdf as pdfs
 import publications
 import search
 import translations
-from fourpm import deployment, site
+from fourpm import deployment, site, symlinks
 from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
+from fourpm.safe_text import html_markup, html_text
 
 log = get_plugin_logger("site")
 
@@ -77,7 +78,12 @@ def _site_config(config):
         config["_fpm_settings"] = read_settings(config.extra)
     except ContentError as error:
         raise PluginError(str(error)) from None
-    site.refresh(_project(config))
+    project = _project(config)
+    try:
+        symlinks.check_links(project.root)  # nothing from outside the project is published
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    site.refresh(project)
     _load(config)
 
 
@@ -121,6 +127,27 @@ def _site_page_content(html, page, config, files):
         return renderer.link_codes(html, site.page_ref(page, config))
     except ContentError as error:
         raise PluginError(str(error)) from None
+
+
+# Every page is rendered and no template has run yet: page titles become HTML text, once, for every
+# page (a page's title shows in the navigation of all the others). MkDocs' Jinja has no autoescape and
+# Material prints titles as they are, in <title>, <h1>, header, navigation, breadcrumbs, footer and
+# search index. Templates that escape (`| e`, the PDFs' and blocks' autoescape) leave the Markup as it
+# is: nothing is escaped twice. Hooks that read page.title before this point get the raw text.
+def _site_escape_titles(env, config, files):
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None or page.markdown is None:
+            continue  # not read in this build (mkdocs serve --dirty)
+        if "title" in page.meta:  # front matter: text
+            page.meta["title"] = html_text(page.meta["title"])
+        if "title" in vars(page) or "title" in page.meta:  # given by the nav (text), or the front matter
+            page.title = html_text(page.title)
+        elif page._title_from_render:  # the page's <h1>, which Markdown has already escaped
+            page.title = html_markup(page.title)
+        else:  # made from the file name
+            page.title = html_text(page.title)
+    return env
 
 
 # Theme pages (404.html) are rendered after the last page, whose language links would stick to them:
@@ -187,10 +214,20 @@ def _files_pdfs(files, config):
 on_files = CombinedEvent(_files_site, _files_publications, _files_pdfs)
 
 
-def on_env(env, config, files):
+# The theme's strings and the wiki's backlinks first (the graph needs every page's text title); the page
+# titles made HTML text after mkdocs-static-i18n (-100), once, before any template runs.
+def _env_site(env, config, files):
     env = _site_env(env, config, files)
     env = search.on_env(env, config, files)
     return publications.on_env(env, config, files)
+
+
+@event_priority(-110)
+def _env_titles(env, config, files):
+    return _site_escape_titles(env, config, files)
+
+
+on_env = CombinedEvent(_env_site, _env_titles)
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -47,6 +47,7 @@ def on_shutdown():
 @event_priority(-200)
 def on_config(config):
     project = _project(config)
+    pdf.rendering = _rendering()  # a build without PDFs links to none (the pdf-link block says so)
     pdf.use(lambda: site.cached(project, "pdf", _declarations))
     try:
         declarations = site.cached(project, "pdf", _declarations)
@@ -97,13 +98,16 @@ def on_post_build(config):
     jobs = _collector.end(jobs)
     if jobs is None:
         return
+    if pdf_render.handover is not None:  # a language process of tools/build.py: its parent renders
+        pdf_render.handover.extend(jobs)
+        return
     if not _rendering():
         if frame["declarations"]:
-            log.info("PDFs are not rendered in the live preview (FPM_PDF=1 renders them)" if pdf.preview
-                     else "PDFs are not rendered (FPM_PDF=0)")
-        return
-    if jobs:
+            log.info(pdf.NOT_RENDERED_PREVIEW if pdf.preview else pdf.NOT_RENDERED)
+    elif jobs:
         _report(pdf_render.render_jobs(jobs, Path(config.site_dir), frame["project"].root))
+    if not pdf.preview:  # the live preview rebuilds only some pages: its folder is not the whole site
+        pdf_render.report_dead_links(Path(config.site_dir), log)
 
 
 def on_build_error(error):
@@ -128,15 +132,6 @@ def _jobs(frame: dict) -> list[pdf.Job]:
 
 def _report(outcome: pdf_render.Outcome) -> None:
     pdf.last_outcome = outcome
-    if outcome.fatal:
-        raise PluginError(pdf_render.unavailable_message(outcome.fatal))
-    if outcome.harfbuzz_subset is False:
-        log.info(pdf_render.HARFBUZZ_MESSAGE)  # a speed-up, not needed: never fails a strict build
-    for job, url in outcome.refused:
-        log.warning(f"{job.source}: {url} is left out of {job.label}: a PDF reads only the files of docs/, "
-                    "data/, overrides/ and the built site, and data: URIs")
-    log.info(f"PDF: {outcome.documents} documents ({outcome.pages} pages): {outcome.rendered} rendered "
-             f"by {outcome.workers} workers, {outcome.cached} from the cache, in {outcome.seconds:.1f} s")
-    if outcome.errors:
-        raise PluginError("; ".join(f"{job.source} ({job.lang}): {job.label} could not be rendered: {why}"
-                                    for job, why in outcome.errors))
+    error, _warnings = pdf_render.report(outcome, log)  # MkDocs counts the warnings for strict mode
+    if error:
+        raise PluginError(error)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -179,7 +180,8 @@ def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> 
     section = page.parent.title if page.parent is not None else next(
         (_build.sections[f] for f in _parents(folder) if f in _build.sections), config.site_description or "")
     meta, published = page.meta or {}, None
-    title = str(meta.get("title") or page.title or config.site_name)  # the page's own, not the nav's short one
+    title = meta.get("title") or page.title or config.site_name  # the page's own, not the nav's short one
+    title = title.unescape() if isinstance(title, Markup) else str(title)  # text: autoescaped, drawn on the card
     description = meta.get("description") or meta.get("summary")
     issue = newsletter.issue_at(_checked(config, newsletter.issues), path) if newsletter.is_issue_page(
         site.page_ref(page, config)) else None

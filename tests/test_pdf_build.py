@@ -18,7 +18,6 @@ from fourpm import pdf
 
 SPECIAL = "« » é è ç œ ñ ¿ ¡ …"
 CONTACTS = """\
-extra:
   contacts:
     - role: {fr: Secrétariat exécutif, en: Executive Secretariat, es: Secretaría Ejecutiva}
       email: press@example.org
@@ -43,9 +42,8 @@ def pdf_site(mini_site, monkeypatch):
     """The mini site with the PDF hook, media contacts and a press kit in three languages."""
     config = mini_site / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    if "hooks/pdf.py" not in text:  # the mini site runs the hooks of mkdocs.yml
-        text = text.replace("  - hooks/main.py\n", "  - hooks/main.py\n  - hooks/pdf.py\n")
-    config.write_text(text + CONTACTS, encoding="utf-8")
+    assert "hooks/main.py" in text  # the one hook file, which runs the PDFs' hooks
+    config.write_text(text.replace("\nextra:\n", "\nextra:\n" + CONTACTS, 1), encoding="utf-8")
     monkeypatch.setenv("FPM_PDF_CACHE", str(mini_site / ".cache" / "pdf"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # 24 November 2025
     monkeypatch.delenv("FPM_PDF", raising=False)

@@ -122,7 +122,7 @@ def add_publications(project: Path) -> Path:
     "edit this page" address."""
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "hooks/publications.py" in text
+    assert "hooks/main.py" in text  # the one hook file, which runs the publications' hooks
     text = text.replace("docs_dir: docs\n", "docs_dir: docs\nrepo_url: https://git.example.org/site/\nedit_uri: edit/main/docs/\n")
     text = text.replace("  font: false\n", "  font: false\n  logo: assets/logo.svg\n  features: [content.action.edit]\n")
     newsletter = "  newsletter: {unsubscribe: '*|UNSUB|*'}\n"  # the mailing tool's merge tag (e-mail editions)

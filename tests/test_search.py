@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, write_tree
-from fourpm import search, site
+from fourpm import search
+from fourpm.core.project import project_at
 from fourpm.render import PageRef
 from quality.site import languages
 
@@ -69,7 +70,7 @@ def prefix(lang: str) -> str:
 # -- the kind of page, from the project's own data ----------------------------------------------------
 @pytest.fixture(scope="module")
 def kinds():
-    return search.kinds_of(site.Project(ROOT, LANGS))
+    return search.kinds_of(project_at(ROOT, LANGS))
 
 
 @pytest.mark.parametrize("path, kind", [

@@ -6,11 +6,19 @@ The three languages are built in parallel processes (mkdocs-static-i18n alone bu
 the other, on one core); the result is the same files as the sequential build. Then Pagefind indexes
 the merged site once, one index per language (pagefind/). A build that fails leaves the previous
 site/ exactly as it was.
+
+Every process of a build ends with it: the language processes and the PDF workers die with their
+parent, even when it is killed; the next build removes what an interrupted one left (.site.build-*
+folders; pdf_render removes its job folders). The site is readable by a web server (0755/0644 under
+umask 022). The build process renders the PDFs of each language as soon as it is built, one language
+at a time: one worker per core for the whole build, not per language process.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
+import fcntl
 import gzip
 import io
 import logging
@@ -24,9 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from fourpm import search, site  # noqa: E402
+from fourpm import pdf, pdf_render, search, site  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
+from fourpm.pdf_safety import die_with_parent  # noqa: E402
+
+log = logging.getLogger("mkdocs.plugins.fourpm.pdf")
 
 
 class BuildFailed(Exception):
@@ -41,13 +52,53 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
     _index_search(None)  # without Pagefind, stop before building anything
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
-    try:
+    _remove_leftovers(site_dir)
+    pdf_render.remove_leftovers(Path(config_file).resolve().parent)
+    with _build_folder(site_dir) as tmp:
         (_build_parallel if parallel else _build_sequential)(Path(config_file), tmp, strict)
         _index_search(tmp)
         _swap(tmp, site_dir)
+
+
+# -- build folders: readable by a web server, locked while in use, removed when an interrupted build left them
+@contextlib.contextmanager
+def _build_folder(site_dir: Path):
+    """A new sibling folder of site_dir (mkdtemp makes it 0700: given the mode mkdir gives), locked
+    while this build uses it, removed after."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
+    os.chmod(tmp, pdf_render.plain_mode(directory=True))
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel if this process dies
+        yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        os.close(fd)
+
+
+def _remove_leftovers(site_dir: Path) -> None:
+    """Remove the build folders of builds that were killed: those whose main folder no live build
+    holds locked (a language's part, .site.build-XXXX-en, belongs to .site.build-XXXX)."""
+    prefix = f".{site_dir.name}.build-"
+    for folder in site_dir.parent.glob(prefix + "*"):
+        owner = site_dir.parent / (prefix + folder.name[len(prefix):].split("-")[0])
+        if owner.is_dir() and _in_use(owner):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_use(folder: Path) -> bool:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
 
 
 def _build_sequential(config_file: Path, out: Path, strict: bool) -> None:
@@ -66,8 +117,8 @@ def _index_search(out: Path | None) -> None:
         raise BuildFailed(str(error)) from None
 
 
-def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -> None:
-    """Build one language as mkdocs-static-i18n would within its loop."""
+def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -> list:
+    """Build one language as mkdocs-static-i18n would within its loop; return its PDF jobs."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -75,7 +126,9 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
     i18n = config.plugins["i18n"]
     i18n.current_language = lang
     i18n.building = True  # the plugin's own loop over the other languages is skipped
+    pdf_render.handover = []  # this language's PDF jobs go to the parent: one budget of PDF workers
     build(config)
+    return pdf_render.handover
 
 
 class _Errors(logging.Handler):
@@ -96,21 +149,26 @@ def _quiet_errors(record: logging.LogRecord) -> bool:
     return record.levelno < logging.ERROR
 
 
-def _worker(args: tuple) -> tuple[str, object]:
+def _language_process(parent: int) -> None:
+    """A language process dies with the build process, even if it is killed (SIGKILL)."""
+    die_with_parent(parent)
+
+
+def _worker(args: tuple) -> tuple[int, str, object]:
     from mkdocs.exceptions import Abort, MkDocsException
 
+    index, args = args
     errors, mkdocs_log = _Errors(), logging.getLogger("mkdocs")
     mkdocs_log.addHandler(errors)
     for handler in logging.getLogger().handlers + mkdocs_log.handlers:
         if handler is not errors:
             handler.addFilter(_quiet_errors)
     try:
-        _build_one_language(*args)
-        return "ok", None
+        return index, "ok", _build_one_language(*args)
     except (Abort, MkDocsException) as error:
-        return "error", errors.messages or [str(error)]
+        return index, "error", errors.messages or [str(error)]
     except Exception as error:  # a bug of ours: say where, not a traceback of the pool
-        return "error", [_internal(error, args[3])]
+        return index, "error", [_internal(error, args[3])]
 
 
 def _internal(error: BaseException, where: str) -> str:
@@ -127,6 +185,7 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     config = load_config(str(config_file))  # imports the hooks, which register what they preload
     i18n = config.plugins["i18n"]
     languages = i18n.build_languages  # the default language first, as the plugin builds them
+    root = Path(config_file).resolve().parent
     # Read and check the whole project once (catalogue, translation status...): the forked language
     # processes inherit it instead of each computing it again.
     try:
@@ -136,17 +195,49 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
     try:
         jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]
+        results: list = [None] * len(jobs)
+        stages: list[pdf_render.Outcome] = []
         # One process per language, even on fewer cores: three equal jobs on two cores finish in 1.5
         # units of time, not 2. fork: workers start with MkDocs, Material and our hooks imported.
-        with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
-            results = pool.map(_worker, jobs)
+        with multiprocessing.get_context("fork").Pool(len(jobs), _language_process, (os.getpid(),)) as pool:
+            for index, status, value in pool.imap_unordered(_worker, enumerate(jobs)):
+                results[index] = (status, value)
+                # A language's PDFs are rendered as soon as it is built, while the others build: one
+                # PDF stage at a time, so one budget of workers (a core each) for the whole build.
+                if status == "ok" and value and all(r is None or r[0] == "ok" for r in results):
+                    stages.append(pdf_render.render_jobs(value, parts[index], root))
         errors = [message for status, value in results if status == "error" for message in value]
         if errors:  # the same bad input stops every language: say it once
             raise BuildFailed("; ".join(dict.fromkeys(errors)))
         _merge(parts, out)
+        _report_pdfs(stages, out, strict)
     finally:
         for part in parts:
             shutil.rmtree(part, ignore_errors=True)
+
+
+def _report_pdfs(stages: list, out: Path, strict: bool) -> None:
+    """Say once what the PDF stages of the languages did; no link to a PDF that was not built."""
+    warnings = 0
+    if stages:
+        outcome = pdf_render.Outcome()
+        for stage in stages:
+            for name in ("documents", "rendered", "cached", "pages", "seconds", "cpu_seconds", "refused", "errors"):
+                setattr(outcome, name, getattr(outcome, name) + getattr(stage, name))
+            outcome.workers = max(outcome.workers, stage.workers)
+            outcome.peak_rss_kb = max(outcome.peak_rss_kb, stage.peak_rss_kb)
+            outcome.fatal = outcome.fatal or stage.fatal
+            if stage.harfbuzz_subset is not None:
+                outcome.harfbuzz_subset = stage.harfbuzz_subset
+        pdf.last_outcome = outcome
+        error, warnings = pdf_render.report(outcome, log)
+        if error:
+            raise BuildFailed(error)
+    elif os.environ.get("FPM_PDF") == "0":
+        log.info(pdf.NOT_RENDERED)
+    warnings += pdf_render.report_dead_links(out, log)
+    if strict and warnings:
+        raise BuildFailed(f"{warnings} warning{'s' if warnings > 1 else ''} in strict mode")
 
 
 def _merge(parts: list[Path], out: Path) -> None:
@@ -230,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last line says what failed, never a traceback
         print(f"Build failed: {_internal(error, 'the site')}. The previous site was left unchanged.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Build interrupted. The previous site was left unchanged.", file=sys.stderr)
+        return 130
     print(f"Site built in {args.site_dir}")
     return 0
 

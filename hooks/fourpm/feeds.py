@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 
 from .newsletter import Issue, newest_first
+from .safe_text import strip_controls
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -39,7 +40,9 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs) -> ET.Element:
 
 def _serialize(root: ET.Element) -> bytes:
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    # ElementTree writes a control character ("\x0b" in a title) as it is: no reader could parse the feed.
+    text = ET.tostring(root, encoding="utf-8", xml_declaration=True).decode("utf-8")
+    return strip_controls(text).encode("utf-8") + b"\n"
 
 
 def rss(issues: list[Issue], channel: Channel, link: Callable[[Issue], str]) -> bytes:

@@ -362,8 +362,13 @@ def annotate(html: str, glossary: Glossary, lang: str, render: Callable[[Markup,
         if skipping:
             out.append(piece)
             continue
-        out.append(pattern.sub(lambda m: _mark(m, by_form, used, lang, render), piece))
+        # Character references (&amp;, &#39;) are markup too: a term "amp" must not match inside one.
+        out += [part if i % 2 else pattern.sub(lambda m: _mark(m, by_form, used, lang, render), part)
+                for i, part in enumerate(_ENTITY.split(piece))]
     return "".join(out)
+
+
+_ENTITY = re.compile(r"(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 
 
 def _mark(match: re.Match, by_form: dict[str, Term], used: set[str], lang: str, render) -> str:

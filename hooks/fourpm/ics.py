@@ -11,6 +11,7 @@ import datetime as dt
 from icalendar import Calendar, Event as VEvent
 
 from .data import Event, Partner, country_name
+from .safe_text import strip_controls
 
 
 def uid(event: Event, domain: str) -> str:
@@ -56,4 +57,4 @@ def calendar(events: list[Event], partners: dict[str, Partner], lang: str, label
         if page_url:
             item.add("url", page_url)
         cal.add_component(item)
-    return cal.to_ical()
+    return strip_controls(cal.to_ical().decode("utf-8")).encode("utf-8")  # RFC 5545 allows no control character in text

@@ -30,11 +30,16 @@ from mkdocs.utils import get_relative_url
 from .errors import ContentError, did_you_mean
 from .frontmatter import split
 from .render import BlockCall, register_block, site_url
+from .safe_text import strip_controls
 from .schema import validate
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEMPLATES = "overrides/pdf"
 preview = False  # set by `mkdocs serve` (hooks/pdf.py): no PDF unless FPM_PDF=1
+rendering = True  # whether this build renders PDFs (hooks/pdf.py): if not, pages say so instead of linking
+NOT_RENDERED = "PDFs are not rendered (FPM_PDF=0): pages say that their PDF is not built in this preview"
+NOT_RENDERED_PREVIEW = ("PDFs are not rendered in the live preview (FPM_PDF=1 renders them): pages say that "
+                        "their PDF is not built in this preview")
 last_outcome = None  # what the last PDF stage of this process did (pdf_render.Outcome)
 # The pages rendered last, by (project root, language): `mkdocs serve --dirty` renders only the pages
 # that changed, and a PDF asked for in the preview (FPM_PDF=1) still needs the others.
@@ -156,7 +161,7 @@ def pdf_link(call: BlockCall) -> str:
     here = call.renderer.langs.page_url(call.page.path, lang) or "."
     info = catalog.page(found.path, lang)
     view = {"url": get_relative_url(target, here), "lang": lang, "own": name is None,
-            "title": info.title if info else found.name, "file": posixpath.basename(target)}
+            "title": info.title if info else found.name, "file": posixpath.basename(target), "built": rendering}
     return call.renderer.template("pdf.html").pdf_link(view, call.renderer.labels(lang))
 
 
@@ -382,7 +387,8 @@ def build_job(declaration: Declaration, pages: dict[str, RenderedPage], edition:
         "home": site + ("" if lang == edition.default_language else f"{lang}/"),
         "logo": edition.logo, "chapters": chapters, "L": edition.labels,
     }
-    html = env.get_template(template_name(env, declaration)).render(**view)
+    # WeasyPrint copies the title into the PDF's XMP metadata, an XML document: no control character.
+    html = strip_controls(env.get_template(template_name(env, declaration)).render(**view))
     return Job(declaration.name, lang, f"docs/{lang}/{declaration.path}",
                declaration.output(lang, edition.default_language), html)
 

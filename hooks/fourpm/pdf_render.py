@@ -1,13 +1,20 @@
 """Rendering PDF jobs: cached by a hash of everything that goes into them, rendered in parallel worker
 processes (WeasyPrint uses one core per document), and copied into the site only whole.
 
+The cache checks what it serves: an entry is used only if its record reads, its PDF has the hash the
+record gives, and every file the fetcher served to it (images, fonts, CSS url(), SVG <image>) has
+the hash it had. One build at a time works in the cache (a lock), so two concurrent builds never see
+each other's half-made entries; what an interrupted build left (jobs-* folders) is removed.
+
 This module runs in the build process and never imports WeasyPrint: the workers (pdf_worker) do, so a
 machine without Pango builds the site until a PDF must actually be rendered, and then gets a clear
 message naming the Debian packages to install.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import fcntl
 import functools
 import hashlib
 import json
@@ -21,8 +28,10 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote
 
 from .pdf import Job
+from .pdf_safety import MAX_FILE_BYTES, file_digest, ignore_interrupt
 
 # Files a PDF may read: these folders of the project, and the site being built (plus data: URIs).
 ALLOWED_DIRS = ("docs", "data", "overrides")
@@ -31,7 +40,7 @@ STYLESHEET = "overrides/pdf/pdf.css"
 KEEP_PER_DOCUMENT = 3  # cached versions kept per PDF: enough to switch branches back and forth
 HOOKS_DIR = Path(__file__).resolve().parent.parent
 # Bump when the way jobs become PDFs changes in a way the hashed sources below do not show.
-FORMAT = "fpm-pdf-1"
+FORMAT = "fpm-pdf-2"
 
 
 def unavailable_message(error: str) -> str:
@@ -42,6 +51,59 @@ def unavailable_message(error: str) -> str:
 
 HARFBUZZ_MESSAGE = ("libharfbuzz-subset0 is not installed: WeasyPrint subsets fonts more slowly without it "
                     "and will require it in future versions (sudo apt-get install libharfbuzz-subset0)")
+
+
+# Set by tools/build.py in each language process of the parallel build: the PDF jobs are handed to the
+# parent process, which renders each language's as soon as it is built, one language at a time: one
+# worker per core for the whole build, not per language process.
+handover: list | None = None
+
+
+def report(outcome: "Outcome", log) -> tuple[str | None, int]:
+    """Say what the PDF stage did; return the error that fails the build (None if none) and the number
+    of warnings said (a strict build fails on them)."""
+    if outcome.fatal:
+        return unavailable_message(outcome.fatal), 0
+    warnings = 0
+    if outcome.harfbuzz_subset is False:
+        log.info(HARFBUZZ_MESSAGE)  # a speed-up, not needed: never fails a strict build
+    for job, url in outcome.refused:
+        log.warning(f"{job.source}: {url} is left out of {job.label}: a PDF reads only the files of docs/, "
+                    "data/, overrides/ and the built site, and data: URIs")
+        warnings += 1
+    log.info(f"PDF: {outcome.documents} documents ({outcome.pages} pages): {outcome.rendered} rendered "
+             f"by {outcome.workers} workers, {outcome.cached} from the cache, in {outcome.seconds:.1f} s")
+    if outcome.errors:
+        return "; ".join(f"{job.source} ({job.lang}): {job.label} could not be rendered: {why}"
+                         for job, why in outcome.errors), warnings
+    return None, warnings
+
+
+_PDF_HREF = re.compile(r"""<a\b[^>]*?\shref=["']([^"'#?]+\.pdf)(?:[#?][^"']*)?["']""", re.I)
+
+
+def dead_pdf_links(site_dir: Path) -> list[tuple[str, str]]:
+    """(page, href) of every link of the built site to a PDF of the site that does not exist: a build
+    that skipped PDFs, or a hand-written link to a document no page declares."""
+    site_dir = Path(site_dir)
+    dead = []
+    for page in sorted(site_dir.rglob("*.html")):
+        rel = page.relative_to(site_dir).as_posix()
+        for href in dict.fromkeys(_PDF_HREF.findall(page.read_text(encoding="utf-8", errors="replace"))):
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", href):
+                continue  # another site's document
+            target = site_dir / unquote(href.lstrip("/")) if href.startswith("/") else page.parent / unquote(href)
+            if not target.is_file():
+                dead.append((rel, href))
+    return dead
+
+
+def report_dead_links(site_dir: Path, log) -> int:
+    """Warn about each dead link to a PDF (a strict build fails); return how many."""
+    dead = dead_pdf_links(site_dir)
+    for page, href in dead:
+        log.warning(f"{page} links to {href}, a PDF this build did not make (FPM_PDF=0, or no page declares it)")
+    return len(dead)
 
 
 def allowed_roots(root: Path, site_dir: Path) -> list[Path]:
@@ -92,19 +154,28 @@ def inputs_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-_RESOURCE = re.compile(r"""<(?:img|link|object|embed|source|video|audio)\b[^>]*?\s(?:src|href|data)=["']([^"'#?]+)""", re.I)
-
-
-def job_key(job: Job, inputs: str, site_dir: Path) -> str:
-    """Hash of everything that goes into one PDF: its HTML (the pages' Markdown, front matter and data
-    rendered into it), language, name, the files it embeds from the site, and inputs_digest."""
+def job_key(job: Job, inputs: str) -> str:
+    """Hash of everything a PDF is made from that is known before rendering: its HTML (the pages'
+    Markdown, front matter and data rendered into it), language, name and inputs_digest. The files
+    it embeds are checked through the entry's record (entry_data): only those the fetcher allowed."""
     digest = hashlib.sha256(f"{inputs}\0{job.name}\0{job.lang}\0{job.output}\0".encode())
     digest.update(job.html.encode("utf-8"))
-    for ref in sorted(set(_RESOURCE.findall(job.html))):
-        path = Path(site_dir) / ref
-        if ":" not in ref and path.is_file():
-            digest.update(b"\0" + ref.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def named_roots(root: Path, site_dir: Path) -> dict[str, str]:
+    """The allowed folders by the name a record gives them: the site under "site", whatever the
+    temporary folder it is built in."""
+    return {**{d: str(Path(root) / d) for d in ALLOWED_DIRS}, "site": str(site_dir)}
+
+
+def plain_mode(directory: bool = False) -> int:
+    """The mode mkdir or a plain `cp` gives under the current umask (0755 / 0644 with umask 022), for
+    files made through mkstemp/mkdtemp (0600 / 0700), which a web server running as another user
+    cannot read."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
 
 
 # -- rendering ---------------------------------------------------------------------------------------
@@ -141,46 +212,111 @@ def _plan(jobs: list[tuple[Job, str]], workers: int) -> list[list[tuple[Job, str
     return [s for s in shares if s]
 
 
+def entry_data(cache: Path, job: Job, key: str, roots: dict[str, str], digests: dict) -> tuple[bytes, dict] | None:
+    """The cached PDF of job and its record, if the entry is whole and still true; else None. digests
+    memoises file hashes for one build: each file is read at most once."""
+    pdf, meta = _entry(cache, job, key)
+    try:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        files, pages, refused, expected = info["files"], info["pages"], info["refused"], info["sha256"]
+        if not (isinstance(files, dict) and isinstance(pages, int) and isinstance(refused, list)
+                and isinstance(expected, str)):
+            return None
+        for name, digest in files.items():
+            where, _, rel = str(name).partition("/")
+            if where not in roots:
+                return None
+            path = os.path.realpath(os.path.join(roots[where], rel))
+            if path not in digests:
+                inside = os.path.commonpath([os.path.realpath(roots[where]), path]) == os.path.realpath(roots[where])
+                digests[path] = file_digest(path, MAX_FILE_BYTES) if inside else None
+            if digests[path] is None or digests[path] != digest:
+                return None
+        data = pdf.read_bytes()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # missing, unreadable, corrupt
+        return None
+    if hashlib.sha256(data).hexdigest() != expected:
+        return None  # a truncated or altered PDF
+    return data, info
+
+
+@contextlib.contextmanager
+def locked(cache: Path, wait: bool = True):
+    """The cache to this build alone while it renders and installs, then the leftovers of interrupted
+    builds removed (their job folders: no other build can be using them while we hold the lock).
+    wait=False: yields False at once if another build holds the cache."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "build.lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            for left in cache.glob("jobs-*"):
+                shutil.rmtree(left, ignore_errors=True)
+            for left in [*cache.glob(".*.pdf.*"), *cache.glob(".*.json.*")]:
+                left.unlink(missing_ok=True)  # a worker's temporary file, killed before its rename
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def remove_leftovers(root: Path) -> None:
+    """What interrupted builds left in the cache, removed now unless another build is using it."""
+    if cache_dir(root).is_dir():
+        with locked(cache_dir(root), wait=False):
+            pass
+
+
 def render_jobs(jobs: list[Job], site_dir: Path, root: Path, workers: int | None = None,
                 env: dict | None = None) -> Outcome:
     """Make every job's PDF in site_dir, from the cache or rendered; never a half-written file.
-    Workers: one per core unless said (FPM_PDF_WORKERS, for the benchmark)."""
+    Workers: one per core unless said (FPM_PDF_WORKERS, for the benchmark). The parallel build calls
+    this once for every language: the cores are one budget for the whole build."""
     start = time.perf_counter()
     site_dir, root = Path(site_dir), Path(root)
     cache = cache_dir(root)
-    cache.mkdir(parents=True, exist_ok=True)
-    inputs = inputs_digest(root)
     outcome = Outcome(documents=len(jobs))
-    keyed = [(job, job_key(job, inputs, site_dir)) for job in jobs]
-    missing = [(job, key) for job, key in keyed if not all(p.is_file() for p in _entry(cache, job, key))]
-    if missing:
-        workers = workers or int(os.environ.get("FPM_PDF_WORKERS") or 0) or os.cpu_count() or 1
-        _run_workers(missing, site_dir, root, cache, workers, env, outcome)
-    failed = {id(job) for job, _why in outcome.errors}
-    fresh = {id(job) for job, _key in missing}
-    for job, key in keyed:
-        if id(job) in failed or outcome.fatal:
-            continue
-        pdf, meta = _entry(cache, job, key)
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        outcome.pages += info["pages"]
-        outcome.refused += [(job, url) for url in info["refused"]]
-        if id(job) not in fresh:
-            outcome.cached += 1
-            os.utime(pdf)  # recently used: kept by _prune
-        _install(pdf, site_dir / job.output)
-    _prune(cache, {(job.name, job.lang) for job in jobs})
+    with locked(cache):
+        inputs = inputs_digest(root)
+        roots, digests = named_roots(root, site_dir), {}
+        keyed = [(job, job_key(job, inputs)) for job in jobs]
+        ready = {id(job): entry_data(cache, job, key, roots, digests) for job, key in keyed}
+        missing = [(job, key) for job, key in keyed if ready[id(job)] is None]
+        if missing:
+            workers = workers or int(os.environ.get("FPM_PDF_WORKERS") or 0) or os.cpu_count() or 1
+            _run_workers(missing, site_dir, root, cache, workers, env, outcome)
+        failed = {id(job) for job, _why in outcome.errors}
+        for job, key in keyed:
+            if id(job) in failed or outcome.fatal:
+                continue
+            fresh = ready[id(job)] is None
+            found = entry_data(cache, job, key, roots, {}) if fresh else ready[id(job)]
+            if found is None:
+                outcome.errors.append((job, "its rendered PDF did not match its record"))
+                continue
+            data, info = found
+            outcome.pages += info["pages"]
+            outcome.refused += [(job, url) for url in info["refused"]]
+            if not fresh:
+                outcome.cached += 1
+                os.utime(_entry(cache, job, key)[0])  # recently used: kept by _prune
+            _install(data, site_dir / job.output)
+        _prune(cache, {(job.name, job.lang) for job in jobs})
     outcome.seconds = time.perf_counter() - start
     return outcome
 
 
-def _install(source: Path, target: Path) -> None:
-    """Copy into the site through a temporary file in the same folder, renamed into place."""
+def _install(data: bytes, target: Path) -> None:
+    """Write into the site through a temporary file in the same folder, renamed into place, readable
+    by a web server (mkstemp alone makes it 0600)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            os.fchmod(out.fileno(), plain_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -193,37 +329,49 @@ def _run_workers(missing: list[tuple[Job, str]], site_dir: Path, root: Path, cac
     outcome.workers = len(shares)
     environment = dict(os.environ if env is None else env)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HOOKS_DIR), environment.get("PYTHONPATH")]))
+    environment["FPM_PDF_PARENT"] = str(os.getpid())  # a worker dies with this process (pdf_worker.die_with_parent)
     with tempfile.TemporaryDirectory(prefix="jobs-", dir=cache) as tmp:
         running = []
-        for n, share in enumerate(shares):
-            request, answer = Path(tmp) / f"{n}.in.json", Path(tmp) / f"{n}.out.json"
-            request.write_text(json.dumps({
-                "site_dir": str(site_dir), "stylesheet": str(root / STYLESHEET),
-                "roots": [str(p) for p in allowed_roots(root, site_dir)],
-                "jobs": [{"label": job.label, "html": job.html, "pdf": str(_entry(cache, job, key)[0]),
-                          "meta": str(_entry(cache, job, key)[1])} for job, key in share],
-            }), encoding="utf-8")
-            process = subprocess.Popen([sys.executable, "-m", "fourpm.pdf_worker", str(request), str(answer)],
-                                       env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-            running.append((process, answer, share))
-        for process, answer, share in running:
-            code = process.wait()
-            try:
-                result = json.loads(answer.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                outcome.errors += [(job, f"the PDF worker stopped (exit code {code})") for job, _key in share]
-                continue
-            if result.get("fatal"):
-                outcome.fatal = result["fatal"]
-                continue
-            outcome.harfbuzz_subset = result["harfbuzz_subset"]
-            outcome.peak_rss_kb = max(outcome.peak_rss_kb, result["peak_rss_kb"])
-            outcome.cpu_seconds += result["cpu_seconds"]
-            for (job, _key), done in zip(share, result["jobs"]):
-                if done.get("error"):
-                    outcome.errors.append((job, done["error"]))
-                else:
-                    outcome.rendered += 1
+        try:
+            for n, share in enumerate(shares):
+                request, answer = Path(tmp) / f"{n}.in.json", Path(tmp) / f"{n}.out.json"
+                request.write_text(json.dumps({
+                    "site_dir": str(site_dir), "stylesheet": str(root / STYLESHEET),
+                    "roots": named_roots(root, site_dir), "max_bytes": MAX_FILE_BYTES,
+                    "jobs": [{"label": job.label, "html": job.html, "pdf": str(_entry(cache, job, key)[0]),
+                              "meta": str(_entry(cache, job, key)[1])} for job, key in share],
+                }), encoding="utf-8")
+                process = subprocess.Popen([sys.executable, "-m", "fourpm.pdf_worker", str(request), str(answer)],
+                                           env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                           preexec_fn=ignore_interrupt)
+                running.append((process, answer, share))
+            _collect(running, outcome)
+        finally:  # interrupted (Ctrl-C, an error): no worker outlives the stage
+            for process, _answer, _share in running:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+
+
+def _collect(running: list, outcome: Outcome) -> None:
+    for process, answer, share in running:
+        code = process.wait()
+        try:
+            result = json.loads(answer.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            outcome.errors += [(job, f"the PDF worker stopped (exit code {code})") for job, _key in share]
+            continue
+        if result.get("fatal"):
+            outcome.fatal = result["fatal"]
+            continue
+        outcome.harfbuzz_subset = result["harfbuzz_subset"]
+        outcome.peak_rss_kb = max(outcome.peak_rss_kb, result["peak_rss_kb"])
+        outcome.cpu_seconds += result["cpu_seconds"]
+        for (job, _key), done in zip(share, result["jobs"]):
+            if done.get("error"):
+                outcome.errors.append((job, done["error"]))
+            else:
+                outcome.rendered += 1
 
 
 def _prune(cache: Path, documents: set[tuple[str, str]]) -> None:

@@ -3,11 +3,16 @@
     python -m fourpm.pdf_worker REQUEST.json ANSWER.json
 
 Started by pdf_render.render_jobs, one per core. Every URL the documents ask for goes through
-SafeFetcher: only data: URIs and files under the allowed folders are read; anything else is refused
-and reported, so the build can name the page.
+SafeFetcher: only data: URIs and regular files of bounded size under the allowed folders are read;
+anything else is refused and reported, so the build can name the page. Each file read is recorded with
+its hash, so that the cache serves the PDF again only while every file it used is unchanged.
+
+A worker ends with the build that started it: it asks Linux to kill it when its parent dies, and a
+Ctrl-C stops it without a traceback (the build reports the interruption once).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -19,6 +24,8 @@ import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
+
+from fourpm.pdf_safety import MAX_FILE_BYTES, die_with_parent, file_digest, root_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # WeasyPrint warns at import without HarfBuzz subset: reported below
@@ -33,35 +40,42 @@ with warnings.catch_warnings():
         URLFetcher = object  # noqa: N816 - keeps the class below importable; main() stops first
 
 
-def is_allowed(url: str, roots: list[Path]) -> bool:
-    """Only data: URIs and local files under one of roots, after resolving '..' and symbolic links."""
+def _local_path(url: str) -> str | None:
     parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme == "data":
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    return os.path.realpath(url2pathname(unquote(parts.path)))
+
+
+def is_allowed(url: str, roots) -> bool:
+    """Only data: URIs and local files under one of roots, after resolving '..' and symbolic links."""
+    if urlsplit(url).scheme.lower() == "data":
         return True
-    if scheme != "file" or parts.netloc not in ("", "localhost"):
-        return False
-    path = os.path.realpath(url2pathname(unquote(parts.path)))
-    for root in roots:
-        root = os.path.realpath(root)
-        if os.path.commonpath([root, path]) == root:
-            return True
-    return False
+    path = _local_path(url)
+    return path is not None and root_of(path, roots) is not None
 
 
 class SafeFetcher(URLFetcher):
-    """WeasyPrint 70's fetcher, restricted to data: URIs and files under the allowed roots."""
+    """WeasyPrint 70's fetcher, restricted to data: URIs and regular files of bounded size under the
+    allowed roots; it records every file it serves (name and sha256) in `used`."""
 
-    def __init__(self, roots: list[str]):
+    def __init__(self, roots, max_bytes: int = MAX_FILE_BYTES):
         super().__init__(timeout=5, allowed_protocols=("file", "data"), allow_redirects=False)
-        self.roots = [Path(r) for r in roots]
+        self.roots = roots if isinstance(roots, dict) else [Path(r) for r in roots]
+        self.max_bytes = max_bytes
         self.refused: list[str] = []
+        self.used: dict[str, str] = {}
 
     def fetch(self, url, headers=None):
-        if not is_allowed(url, self.roots):
+        path = _local_path(url)
+        name = root_of(path, self.roots) if path else None
+        digest = file_digest(path, self.max_bytes) if name else None
+        if not is_allowed(url, self.roots) or (path is not None and digest is None):
             if url not in self.refused:
                 self.refused.append(url)
             raise ValueError(f"refused: {url} is not a file of the project")
+        if name:
+            self.used[name] = digest
         return super().fetch(url, headers)
 
 
@@ -77,24 +91,27 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def render(job: dict, base_url: str, stylesheet: str, roots: list[str]) -> dict:
-    """One job: its PDF and its metadata (pages, refused URLs) written into the cache. Each document
-    gets its own fetcher and fonts (30 ms): what it renders depends on nothing but its own input."""
+def render(job: dict, base_url: str, stylesheet: str, roots, max_bytes: int = MAX_FILE_BYTES) -> dict:
+    """One job: its PDF and its record (pages, refused URLs, the PDF's hash, the files it used) written
+    into the cache. Each document gets its own fetcher and fonts (30 ms): what it renders depends on
+    nothing but its own input."""
     start = time.perf_counter()
-    fetcher, fonts = SafeFetcher(roots), FontConfiguration()  # without fonts, @font-face is ignored
+    fetcher, fonts = SafeFetcher(roots, max_bytes), FontConfiguration()  # without fonts, @font-face is ignored
     css = CSS(filename=stylesheet, url_fetcher=fetcher, font_config=fonts)
     document = HTML(string=job["html"], base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=[css], font_config=fonts)
     # PDF/UA-1: a tagged PDF (structure tree, language, title) that screen readers can read; the
     # identifier is a hash of the content and the dates come from the page: the same bytes every time.
     data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
-    meta = {"pages": len(document.pages), "refused": fetcher.refused}
+    meta = {"pages": len(document.pages), "refused": fetcher.refused, "sha256": hashlib.sha256(data).hexdigest(),
+            "files": dict(sorted(fetcher.used.items()))}
     _write(Path(job["pdf"]), data)
     _write(Path(job["meta"]), json.dumps(meta).encode())  # last: its presence marks a complete entry
-    return {**meta, "seconds": round(time.perf_counter() - start, 3)}
+    return {"pages": meta["pages"], "refused": meta["refused"], "seconds": round(time.perf_counter() - start, 3)}
 
 
 def main(request_file: str, answer_file: str) -> int:
+    die_with_parent(int(os.environ.get("FPM_PDF_PARENT") or 0))
     request = json.loads(Path(request_file).read_text(encoding="utf-8"))
     if IMPORT_ERROR is not None:
         answer = {"fatal": f"{type(IMPORT_ERROR).__name__}: {IMPORT_ERROR}".splitlines()[0]}
@@ -104,7 +121,8 @@ def main(request_file: str, answer_file: str) -> int:
         done = []
         for job in request["jobs"]:
             try:
-                done.append(render(job, base_url, request["stylesheet"], request["roots"]))
+                done.append(render(job, base_url, request["stylesheet"], request["roots"],
+                                   request.get("max_bytes", MAX_FILE_BYTES)))
             except Exception as error:  # one broken document must not stop the others
                 done.append({"error": f"{type(error).__name__}: {error}"})
         usage = resource.getrusage(resource.RUSAGE_SELF)

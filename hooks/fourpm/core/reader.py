@@ -189,6 +189,8 @@ def _check_scalar(node: yaml.ScalarNode, file: str, field: str, where: str) -> N
 
 def _yaml_error(err: yaml.YAMLError, file: str, offset: int, text: str) -> ContentError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if "flow" in (getattr(err, "context", None) or "") and getattr(err, "context_mark", None):
+        mark = err.context_mark  # an unclosed [ or {: name the line where it opens
     # libyaml puts an error at the end of the text on the line after it: name the last line instead
     where = _line(min(mark.line + 1, text.count("\n") + 1) + offset) if mark else None
     problem = (getattr(err, "problem", None) or "").strip() or str(err).splitlines()[0]
