@@ -168,6 +168,7 @@ def on_startup(command, dirty):
 
 def on_shutdown():
     pdfs.on_shutdown()
+    search.on_shutdown()
 
 
 # The publications' dates first (their errors are clearer than the catalogue's); then the settings and

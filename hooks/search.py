@@ -19,6 +19,12 @@ def on_startup(command, dirty):
     _serving = command == "serve"
 
 
+# The end of `mkdocs serve` (or of a test's build in the same process): later builds are not previews.
+def on_shutdown():
+    global _serving
+    _serving = False
+
+
 # The search box's labels and filter, in the language being built.
 def on_env(env, config, files):
     try:
