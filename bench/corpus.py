@@ -114,7 +114,9 @@ def make_project(dest: Path, n: int) -> Path:
 
 
 def _nav_extension(sections: list[dict]) -> str:
-    """The generated sections, as one more top-level entry of the existing nav."""
+    """The generated sections, as one more top-level entry of the existing nav (none without pages)."""
+    if not sections:
+        return ""
     lines = ["  - Bench:"]
     for section in sections:
         (title, pages), = section.items()

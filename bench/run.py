@@ -4,6 +4,8 @@
   (b) our full build without PDFs: sequential (one process) and parallel (one process per language);
   (c) our full build with PDFs, cold cache then warm cache;
   (d) live preview: from saving one page to `make serve` serving the rebuilt page;
+  and, on the real site, the search (bench/search_bench.py): bytes of a first query and CPU, before and
+  after Pagefind;
 
 at N = 100, 300 and 1000 pages per language, with medians over repeats, CPU time and peak memory.
 
@@ -201,6 +203,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="100,300,1000")
     parser.add_argument("--repeats", type=int, default=3, help="repeats at N < 1000 (1 at N >= 1000)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--no-search", action="store_true", help="skip the search benchmark (bench/search_bench.py)")
     args = parser.parse_args()
     started = time.monotonic()
     results = []
@@ -208,6 +211,10 @@ def main() -> int:
         for n in (int(size) for size in args.sizes.split(",")):
             results.append(bench_size(n, args.repeats if n < 1000 else 1, Path(work)))
     text = report(results, started)
+    if not args.no_search:  # the search's download and build cost, before and after Pagefind
+        from bench import search_bench
+
+        text += "\n" + search_bench.section(search_bench.run(args.repeats, None))
     if args.output.exists():  # keep the hand-written analysis of the last results
         previous = args.output.read_text(encoding="utf-8")
         if ANALYSIS in previous:

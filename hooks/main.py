@@ -1,7 +1,7 @@
 """The MkDocs hooks of the site: the one hook file mkdocs.yml loads.
 
 Each event's handlers run from here, in lifecycle order, with every priority in one place. The work is
-in the feature hook modules beside this file (datapages, pdf, publications, translations), thin
+in the feature hook modules beside this file (datapages, pdf, publications, translations, search), thin
 adapters of the fourpm package, and in the site's own handlers below (settings, catalogue, generated
 blocks, code links, the live preview). mkdocs-static-i18n runs its on_config, on_files, on_nav and
 on_post_build at priority -100 and its on_page_markdown, on_page_context and on_template_context at 50;
@@ -40,6 +40,7 @@ def _sibling(name: str):
 data_pages = _sibling("datapages")
 pdfs = _sibling("pdf")
 publications = _sibling("publications")
+search = _sibling("search")
 translations = _sibling("translations")
 
 
@@ -177,10 +178,12 @@ def _site_template_context(context, template_name, config):
 def on_startup(command, dirty):
     _site_startup(command, dirty)
     pdfs.on_startup(command, dirty)
+    search.on_startup(command, dirty)
 
 
 def on_shutdown():
     pdfs.on_shutdown()
+    search.on_shutdown()
 
 
 # The publications' dates first (their errors are clearer than the catalogue's); then the settings and
@@ -231,6 +234,7 @@ on_files = CombinedEvent(_files_site, _files_publications, _files_pdfs)
 # titles made HTML text after mkdocs-static-i18n (-100), once, before any template runs.
 def _env_site(env, config, files):
     env = _site_env(env, config, files)
+    env = search.on_env(env, config, files)
     return publications.on_env(env, config, files)
 
 
@@ -264,7 +268,8 @@ on_page_content = CombinedEvent(_content_site, _content_publications)
 def on_page_context(context, page, config, nav):
     context = pdfs.on_page_context(context, page, config, nav)
     context = publications.on_page_context(context, page, config, nav)
-    return translations.on_page_context(context, page, config, nav)
+    context = translations.on_page_context(context, page, config, nav)
+    return search.on_page_context(context, page, config, nav)  # after the banner: a page shown in French
 
 
 def on_template_context(context, template_name, config):

@@ -28,7 +28,6 @@ theme:
   font: false
 markdown_extensions: [attr_list, admonition, md_in_html, toc, tables]
 plugins:
-  - search
   - i18n:
       docs_structure: folder
       build_only_locale: !ENV FPM_LANG

@@ -88,7 +88,7 @@ def test_parallel_build_makes_the_same_files_as_the_sequential_build(mini_site, 
     sequential, parallel = files_of(mini_site / "seq"), files_of(mini_site / "par")
     assert sorted(parallel) == sorted(sequential)
     assert [name for name in sequential if sequential[name] != parallel[name]] == []
-    assert {"index.html", "en/index.html", "es/index.html", "search/search_index.json", "sitemap.xml"} <= set(parallel)
+    assert {"index.html", "en/index.html", "es/index.html", "pagefind/pagefind-entry.json", "sitemap.xml"} <= set(parallel)
 
 
 def test_the_one_hook_file_dispatches_every_handler_of_the_feature_hook_modules():
@@ -99,7 +99,7 @@ def test_the_one_hook_file_dispatches_every_handler_of_the_feature_hook_modules(
     assert regex.search(r"^hooks:\n  - hooks/main.py\n(?!  - )", config, regex.M)
     main = (ROOT / "hooks/main.py").read_text(encoding="utf-8")
     aliases = {module: alias for alias, module in regex.findall(r'^(\w+) = _sibling\("(\w+)"\)$', main, regex.M)}
-    assert len(aliases) == 4, aliases
+    assert len(aliases) == 5, aliases
     for module, alias in aliases.items():
         if not (ROOT / "hooks" / f"{module}.py").exists():
             continue

@@ -3,8 +3,9 @@
     python -m tools.build [--site-dir site] [--no-strict] [--sequential]
 
 The three languages are built in parallel processes (mkdocs-static-i18n alone builds them one after
-the other, on one core); the result is the same files as the sequential build. A build that fails
-leaves the previous site/ exactly as it was.
+the other, on one core); the result is the same files as the sequential build. Then Pagefind indexes
+the merged site once, one index per language (pagefind/). A build that fails leaves the previous
+site/ exactly as it was.
 
 Every process of a build ends with it: the language processes and the PDF workers die with their
 parent, even when it is killed; the next build removes what an interrupted one left (.site.build-*
@@ -20,7 +21,6 @@ import ctypes
 import fcntl
 import gzip
 import io
-import json
 import logging
 import multiprocessing
 import os
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from fourpm import pdf, pdf_render, site  # noqa: E402
+from fourpm import pdf, pdf_render, search, site  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
 from fourpm.pdf_safety import die_with_parent  # noqa: E402
@@ -49,12 +49,14 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
     """Build into a sibling temporary folder, then replace site_dir with it. Raises on failure."""
     # One reproducible "now" for every date the build writes (sitemap, feeds, PDFs).
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(Path(config_file).resolve().parent)))
+    _index_search(None)  # without Pagefind, stop before building anything
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site_dir)
     pdf_render.remove_leftovers(Path(config_file).resolve().parent)
     with _build_folder(site_dir) as tmp:
         (_build_parallel if parallel else _build_sequential)(Path(config_file), tmp, strict)
+        _index_search(tmp)
         _swap(tmp, site_dir)
 
 
@@ -106,8 +108,17 @@ def _build_sequential(config_file: Path, out: Path, strict: bool) -> None:
     build(load_config(str(config_file), site_dir=str(out), strict=strict))
 
 
-def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -> list[dict]:
-    """Build one language as mkdocs-static-i18n would within its loop; return its search entries."""
+def _index_search(out: Path | None) -> None:
+    """One Pagefind index per language over the merged site (pagefind/ at its root); with no site,
+    only check that Pagefind is installed."""
+    try:
+        search.build_index(out) if out else search.require()
+    except ContentError as error:
+        raise BuildFailed(str(error)) from None
+
+
+def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -> list:
+    """Build one language as mkdocs-static-i18n would within its loop; return its PDF jobs."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -117,7 +128,7 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
     i18n.building = True  # the plugin's own loop over the other languages is skipped
     pdf_render.handover = []  # this language's PDF jobs go to the parent: one budget of PDF workers
     build(config)
-    return i18n.search_entries, pdf_render.handover
+    return pdf_render.handover
 
 
 class _Errors(logging.Handler):
@@ -193,12 +204,12 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
                 results[index] = (status, value)
                 # A language's PDFs are rendered as soon as it is built, while the others build: one
                 # PDF stage at a time, so one budget of workers (a core each) for the whole build.
-                if status == "ok" and value[1] and all(r is None or r[0] == "ok" for r in results):
-                    stages.append(pdf_render.render_jobs(value[1], parts[index], root))
+                if status == "ok" and value and all(r is None or r[0] == "ok" for r in results):
+                    stages.append(pdf_render.render_jobs(value, parts[index], root))
         errors = [message for status, value in results if status == "error" for message in value]
         if errors:  # the same bad input stops every language: say it once
             raise BuildFailed("; ".join(dict.fromkeys(errors)))
-        _merge(parts, out, [value[0] for _status, value in results], i18n)
+        _merge(parts, out)
         _report_pdfs(stages, out, strict)
     finally:
         for part in parts:
@@ -229,26 +240,18 @@ def _report_pdfs(stages: list, out: Path, strict: bool) -> None:
         raise BuildFailed(f"{warnings} warning{'s' if warnings > 1 else ''} in strict mode")
 
 
-def _merge(parts: list[Path], out: Path, entries: list[list[dict]], i18n) -> None:
+def _merge(parts: list[Path], out: Path) -> None:
     """Lay the languages' outputs over each other in build order (later ones win on shared files, as
-    in the sequential build), then write what the sequential build accumulates: the search index
-    of every language and a sitemap of every language."""
+    in the sequential build), then write what the sequential build accumulates: a sitemap of every
+    language."""
     sitemaps = [(part / "sitemap.xml").read_text(encoding="utf-8") for part in parts]
     gz_mtime = int.from_bytes((parts[-1] / "sitemap.xml.gz").read_bytes()[4:8], "little")
-    index = json.loads((parts[-1] / "search" / "search_index.json").read_text(encoding="utf-8"))
     for part in parts:
         for folder, _dirs, files in os.walk(part):
             target = out / Path(folder).relative_to(part)
             target.mkdir(parents=True, exist_ok=True)
             for name in files:
                 os.replace(os.path.join(folder, name), target / name)
-
-    docs = [entry for language_entries in entries for entry in language_entries]
-    if i18n.config.reconfigure_search:
-        i18n.reconfigure_search_duplicates(docs)
-    index["docs"] = docs
-    (out / "search" / "search_index.json").write_bytes(
-        json.dumps(index, separators=(",", ":"), default=str).encode("utf-8"))
 
     def url_lines(text: str) -> tuple[int, int]:  # from the line of the first <url> to </urlset>
         first = text.find("<url>")

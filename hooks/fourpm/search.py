@@ -1,0 +1,224 @@
+"""Search with Pagefind: what each page tells the indexer, and the index built over the merged site.
+
+Pagefind (https://pagefind.app) reads the built HTML: it finds each page's language in <html lang>,
+indexes the element marked data-pagefind-body, and writes one index per language under pagefind/,
+in small chunks that the reader's browser fetches only when a query needs them. This module decides,
+from the project's own data, which pages are indexed and with which filter (the kind of page); the
+attributes are written by overrides/main.html, the search box is overrides/partials/search.html.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import newsletter, press, wiki
+from .errors import ContentError
+from .render import PageRef
+from .site import Project, load
+
+# The kinds a reader can filter on, in the order the filter offers them; each has a label
+# "search_kind_<kind>" in data/labels.yml.
+KINDS = ("objective", "facility", "roadmap", "newsletter", "press", "wiki", "partner")
+ROADMAP = "roadmap"  # docs/<lang>/roadmap/: the Roadmap's chapters, one per Core Facility, and its summary
+PRESS = press.RELEASES.split("/")[0]  # docs/<lang>/press/: press room, kit, releases, review
+BUNDLE = "pagefind"  # the folder of the index and its scripts, at the site's root
+INSTALL = f"{sys.executable} -m pip install -r requirements.txt"
+# Parts of the indexed content that are not its text: heading permalinks (¶), the edit button, and the
+# generated lists of the pages that cite or link to this one (navigation, which would rank every page
+# that is cited for the words of the citing pages' titles).
+EXCLUDE = (".headerlink", ".md-content__button", ".fpm-backlinks", "#fpm-backlinks", ".fpm-wiki-backlinks",
+           "#fpm-wiki-backlinks")
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The paths (inside a language folder) of the pages whose kind the catalogue knows."""
+    objectives: frozenset[str]
+    facilities: frozenset[str]
+
+
+def kinds_of(project: Project) -> Kinds:
+    catalog, _renderer = load(project)
+    return Kinds(frozenset(o.path for o in catalog.objectives.values()),
+                 frozenset(f.path for f in catalog.facilities.values()))
+
+
+def page_kind(page: PageRef, kinds: Kinds) -> str | None:
+    """The kind of a page for the search filter, or None for the other pages (home, governance...)."""
+    path = page.path
+    if path in kinds.objectives:
+        return "objective"
+    if path in kinds.facilities:
+        return "facility"
+    if path.startswith(f"{ROADMAP}/"):
+        return "roadmap"
+    if newsletter.is_issue_page(page):
+        return "newsletter"
+    if path.startswith(f"{PRESS}/"):
+        return "press"
+    if path.startswith(f"{wiki.PARTNERS}/"):  # one generated page per partner, and their index
+        return None if path.endswith("/index.md") else "partner"
+    if wiki.is_wiki(path) and path not in (f"{wiki.FOLDER}/index.md", wiki.TAGS_PAGE):
+        return "wiki"
+    return None
+
+
+def page_view(page: PageRef, kinds: Kinds, meta: dict, shown_in_source_language: bool) -> dict:
+    """What overrides/main.html writes for Pagefind: whether the page is indexed, and its kind.
+
+    A page shown in French under another language (translation missing, or only scaffolded) is not
+    indexed: its text is indexed once, in French, at the French page, and readers of the other language
+    are not offered French text as if it were translated. Nor is a page whose front matter says
+    `search: {exclude: true}` (Material's own key; the team's translation status)."""
+    kind = page_kind(page, kinds)
+    search = meta.get("search")
+    excluded = isinstance(search, dict) and search.get("exclude") is True
+    return {"indexed": not (shown_in_source_language or excluded), "kind": kind}
+
+
+def box_view(labels: dict[str, str], available: bool) -> dict:
+    """What the search box shows, in the page's language: its labels and the filter's choices."""
+    return {"available": available, "labels": labels,
+            "kinds": [(kind, labels[f"search_kind_{kind}"]) for kind in KINDS]}
+
+
+def executable() -> Path | None:
+    """The pinned Pagefind binary (PyPI pagefind-bin, under pagefind[bin]), run without a Python wrapper."""
+    try:
+        import pagefind_bin
+
+        return pagefind_bin.get_executable()
+    except (ImportError, FileNotFoundError):
+        return None
+
+
+def installed() -> bool:
+    return executable() is not None
+
+
+def require() -> None:
+    """Raises ContentError with the command to run when Pagefind is not installed."""
+    if not installed():
+        raise ContentError("requirements.txt", "pagefind[bin]", "Pagefind is not installed, the search index "
+                           "cannot be built", f"run: {INSTALL}")
+
+
+def build_index(site_dir: Path) -> None:
+    """Index the merged site of every language with the pinned Pagefind (requirements.txt); Pagefind
+    writes site_dir/pagefind/. Raises ContentError when Pagefind is missing or fails."""
+    require()
+    excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
+    done = subprocess.run([str(executable()), "--site", str(site_dir), "--output-subdir", BUNDLE, *excluded, "--silent"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ContentError(str(site_dir), None, "Pagefind could not index the site: "
+                           + (done.stderr or done.stdout).strip().replace("\n", " ")[-500:])
+    settle(site_dir / BUNDLE)
+
+
+# -- the same bytes from the same site -----------------------------------------------------------------
+# Pagefind 1.5 writes each language's filter chunk in the order of a Rust HashMap, which changes from run
+# to run: the chunk's bytes, its hash-based name, the language's metadata file that names it and
+# pagefind-entry.json that names that. settle() writes the filter chunks with their values sorted, under a
+# name hashed from the sorted bytes, and renames what refers to them; the other files are already stable.
+SIGNATURE = b"pagefind_dcd"
+
+
+def settle(bundle: Path) -> None:
+    renamed: dict[str, str] = {}
+    for chunk in sorted((bundle / "filter").glob("*.pf_filter")):
+        data = SIGNATURE + _cbor(_sorted(_uncbor(_read(chunk))))
+        old, lang = chunk.name.removesuffix(".pf_filter"), chunk.name.split("_")[0]
+        renamed[old] = f"{lang}_{hashlib.sha256(data).hexdigest()[:len(old) - len(lang) - 1]}"
+        chunk.unlink()
+        _write(bundle / "filter" / f"{renamed[old]}.pf_filter", data)
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for lang, index in entry["languages"].items():
+        meta = bundle / f"pagefind.{index['hash']}.pf_meta"
+        data = SIGNATURE + _read(meta)
+        for before, after in renamed.items():  # names of the same length: the CBOR around them holds
+            data = data.replace(before.encode(), after.encode())
+        meta.unlink()
+        index["hash"] = f"{lang}_{hashlib.sha256(data).hexdigest()[:len(index['hash']) - len(lang) - 1]}"
+        _write(bundle / f"pagefind.{index['hash']}.pf_meta", data)
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read(chunk: Path) -> bytes:
+    data = gzip.decompress(chunk.read_bytes())
+    return data[len(SIGNATURE):] if data.startswith(SIGNATURE) else data
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(data, mtime=0))
+
+
+def _sorted(value):
+    """A filter chunk is [name, [[value, [page, ...]], ...]]: the [value, pages] pairs sorted by value."""
+    if not isinstance(value, list):
+        return value
+    items = [_sorted(v) for v in value]
+    if items and all(isinstance(v, list) and v and isinstance(v[0], str) for v in items):
+        items.sort(key=lambda v: v[0])
+    return items
+
+
+# The little of CBOR (RFC 8949) that Pagefind's filter chunks use: unsigned integers, text, arrays (maps too).
+def _uncbor(data: bytes):
+    value, end = _item(data, 0)
+    if end != len(data):
+        raise ValueError("trailing bytes in a Pagefind filter chunk")
+    return value
+
+
+def _item(data: bytes, at: int):
+    major, info, at = data[at] >> 5, data[at] & 31, at + 1
+    if info < 24:
+        n = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        n, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise ValueError(f"unexpected CBOR item {data[at - 1]:#x} in a Pagefind filter chunk")
+    if major == 0:
+        return n, at
+    if major == 3:
+        return data[at:at + n].decode("utf-8"), at + n
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, at = _item(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = {}
+        for _ in range(n):
+            key, at = _item(data, at)
+            pairs[key], at = _item(data, at)
+        return pairs, at
+    raise ValueError(f"unexpected CBOR type {major} in a Pagefind filter chunk")
+
+
+def _head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    size = next(s for s in (1, 2, 4, 8) if n < 1 << (8 * s))
+    return bytes([major << 5 | (24 + (1, 2, 4, 8).index(size))]) + n.to_bytes(size, "big")
+
+
+def _cbor(value) -> bytes:
+    if isinstance(value, int):
+        return _head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(map(_cbor, value))
+    return _head(5, len(value)) + b"".join(_cbor(k) + _cbor(v) for k, v in value.items())

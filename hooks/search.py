@@ -1,0 +1,45 @@
+"""The search's hooks (Pagefind), called from hooks/main.py: thin handlers that dispatch to fourpm.search.
+
+Pagefind indexes the built site after the languages are merged (tools/build.py); these handlers only
+give the templates what each page tells the indexer and the search box's labels.
+"""
+from __future__ import annotations
+
+from mkdocs.exceptions import PluginError
+
+from fourpm import search, site
+from fourpm.errors import ContentError
+
+_serving = False  # `mkdocs serve` (make serve) builds no Pagefind index: the box says so
+
+
+# Once per process: `make serve` previews without an index (tools/build.py never fires on_startup).
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
+# The end of `mkdocs serve` (or of a test's build in the same process): later builds are not previews.
+def on_shutdown():
+    global _serving
+    _serving = False
+
+
+# The search box's labels and filter, in the language being built.
+def on_env(env, config, files):
+    try:
+        _catalog, renderer = site.load(site.project_of(config))
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    env.globals["fpm_search_box"] = search.box_view(renderer.labels(config.theme["language"]), not _serving)
+    return env
+
+
+# Whether this page is indexed, and its kind for the filter (after hooks/translations.py's banner).
+def on_page_context(context, page, config, nav):
+    project = site.project_of(config)
+    kinds = site.cached(project, "search-kinds", search.kinds_of)
+    banner = context.get("fpm_translation") or {}
+    context["fpm_search"] = search.page_view(site.page_ref(page, config), kinds, page.meta,
+                                             shown_in_source_language=bool(banner.get("content_lang")))
+    return context
