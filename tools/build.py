@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from fourpm import pdf, pdf_render, search, site  # noqa: E402
+from fourpm.core.files import plain_mode  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
 from fourpm.pdf_safety import die_with_parent  # noqa: E402
@@ -66,7 +67,7 @@ def _build_folder(site_dir: Path):
     """A new sibling folder of site_dir (mkdtemp makes it 0700: given the mode mkdir gives), locked
     while this build uses it, removed after."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
-    os.chmod(tmp, pdf_render.plain_mode(directory=True))
+    os.chmod(tmp, plain_mode(directory=True))
     fd = os.open(tmp, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel if this process dies

@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .pdf import Job
+from .core.files import write_atomic
 from .pdf_safety import MAX_FILE_BYTES, file_digest, ignore_interrupt
 
 # Files a PDF may read: these folders of the project, and the site being built (plus data: URIs).
@@ -169,15 +170,6 @@ def named_roots(root: Path, site_dir: Path) -> dict[str, str]:
     return {**{d: str(Path(root) / d) for d in ALLOWED_DIRS}, "site": str(site_dir)}
 
 
-def plain_mode(directory: bool = False) -> int:
-    """The mode mkdir or a plain `cp` gives under the current umask (0755 / 0644 with umask 022), for
-    files made through mkstemp/mkdtemp (0600 / 0700), which a web server running as another user
-    cannot read."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return (0o777 if directory else 0o666) & ~umask
-
-
 # -- rendering ---------------------------------------------------------------------------------------
 @dataclass
 class Outcome:
@@ -302,25 +294,10 @@ def render_jobs(jobs: list[Job], site_dir: Path, root: Path, workers: int | None
             if not fresh:
                 outcome.cached += 1
                 os.utime(_entry(cache, job, key)[0])  # recently used: kept by _prune
-            _install(data, site_dir / job.output)
+            write_atomic(site_dir / job.output, data)
         _prune(cache, {(job.name, job.lang) for job in jobs})
     outcome.seconds = time.perf_counter() - start
     return outcome
-
-
-def _install(data: bytes, target: Path) -> None:
-    """Write into the site through a temporary file in the same folder, renamed into place, readable
-    by a web server (mkstemp alone makes it 0600)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            os.fchmod(out.fileno(), plain_mode())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _run_workers(missing: list[tuple[Job, str]], site_dir: Path, root: Path, cache: Path, workers: int,

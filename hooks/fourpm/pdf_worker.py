@@ -18,13 +18,13 @@ import logging
 import os
 import resource
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from fourpm.core.files import write_atomic
 from fourpm.pdf_safety import MAX_FILE_BYTES, die_with_parent, file_digest, root_of
 
 with warnings.catch_warnings():
@@ -79,18 +79,6 @@ class SafeFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write through a temporary file renamed into place: a killed worker leaves no truncated file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render(job: dict, base_url: str, stylesheet: str, roots, max_bytes: int = MAX_FILE_BYTES) -> dict:
     """One job: its PDF and its record (pages, refused URLs, the PDF's hash, the files it used) written
     into the cache. Each document gets its own fetcher and fonts (30 ms): what it renders depends on
@@ -105,8 +93,8 @@ def render(job: dict, base_url: str, stylesheet: str, roots, max_bytes: int = MA
     data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
     meta = {"pages": len(document.pages), "refused": fetcher.refused, "sha256": hashlib.sha256(data).hexdigest(),
             "files": dict(sorted(fetcher.used.items()))}
-    _write(Path(job["pdf"]), data)
-    _write(Path(job["meta"]), json.dumps(meta).encode())  # last: its presence marks a complete entry
+    write_atomic(Path(job["pdf"]), data)
+    write_atomic(Path(job["meta"]), json.dumps(meta).encode())  # last: its presence marks a complete entry
     return {"pages": meta["pages"], "refused": meta["refused"], "seconds": round(time.perf_counter() - start, 3)}
 
 

@@ -17,7 +17,6 @@ import io
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from .core.files import write_atomic
 from .errors import ContentError
 
 LAYOUT_FILE = "overrides/social/card.yml"
@@ -269,19 +269,6 @@ class Outcome:
     rendered_keys: list = field(default_factory=list)
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def make_cards(jobs: list[tuple[Card, Path]], layout: Layout, cache: Path) -> Outcome:
     """Every job's card written to its target, from the cache or drawn (and then cached)."""
     start, outcome, drawer = time.perf_counter(), Outcome(), None
@@ -295,7 +282,7 @@ def make_cards(jobs: list[tuple[Card, Path]], layout: Layout, cache: Path) -> Ou
             outcome.cached += 1
         else:
             drawer = drawer or Drawer(layout)
-            _write_atomic(entry, drawer.render(card))
+            write_atomic(entry, drawer.render(card))
             outcome.rendered += 1
             outcome.rendered_keys.append(key)
         target.parent.mkdir(parents=True, exist_ok=True)
