@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sys
-from copy import deepcopy
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -20,6 +19,7 @@ from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import clean_directory
 
 from fourpm import deployment, site, symlinks
+from fourpm.core import engine
 from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
 from fourpm.safe_text import html_markup, html_text
@@ -103,16 +103,18 @@ def _site_config(config):
 
 
 # In the language being built (set by mkdocs-static-i18n's on_config, which runs last), before pages
-# are read and rendered: the headings' permalink tooltip; an example site_url said once per build (in
-# the first language), as information.
+# are read and rendered: the headings' permalink tooltip. Said once per build (in the first language):
+# an example site_url, as information; a MkDocs, Material or i18n release engine.py was not written for.
 def _site_files(files, config):
     _catalog, renderer = _load(config)
     toc = config.mdx_configs.setdefault("toc", {})
     if toc.get("permalink"):
         toc["permalink_title"] = renderer.labels(config.theme["language"])[deployment.PERMALINK_LABEL]
-    note = deployment.site_url_note(config.site_url)
-    if note and config.theme["language"] == config.plugins["i18n"].build_languages[0]:
-        log.info(note)
+    if config.theme["language"] == engine.build_languages(config)[0]:
+        if note := deployment.site_url_note(config.site_url):
+            log.info(note)
+        for problem in engine.version_problems():
+            log.warning(problem)
     return files
 
 
@@ -158,7 +160,7 @@ def _site_escape_titles(env, config, files):
             page.meta["title"] = html_text(page.meta["title"])
         if "title" in vars(page) or "title" in page.meta:  # given by the nav (text), or the front matter
             page.title = html_text(page.title)
-        elif page._title_from_render:  # the page's <h1>, which Markdown has already escaped
+        elif engine.title_from_heading(page):  # the page's <h1>, which Markdown has already escaped
             page.title = html_markup(page.title)
         else:  # made from the file name
             page.title = html_text(page.title)
@@ -168,9 +170,8 @@ def _site_escape_titles(env, config, files):
 # Theme pages (404.html) are rendered after the last page, whose language links would stick to them:
 # give them the languages' home pages instead (and the same output whatever the build order).
 def _site_template_context(context, template_name, config):
-    i18n = config.plugins["i18n"]
-    if getattr(i18n, "extra_alternate", None):
-        config.extra.alternate = deepcopy(i18n.extra_alternate)
+    if alternates := engine.home_alternates(config):
+        config.extra.alternate = alternates
     return context
 
 

@@ -20,6 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from fourpm import feeds, newsletter, newsletter_email, press, site, social, wiki
+from fourpm.core import engine
 from fourpm.datapages import dataset
 from fourpm.dates import build_date
 from fourpm.errors import ContentError
@@ -86,7 +87,6 @@ def on_config(config):
 @event_priority(-110)
 def on_files(files, config):
     lang, languages = config.theme["language"], _project(config).languages
-    i18n = config.plugins.get("i18n")
     generated = []
     for partner in _checked(config, _partners).values():
         path = wiki.partner_path(partner.id)
@@ -100,12 +100,10 @@ def on_files(files, config):
             version.dest_uri = _prefix(config, other) + path[:-3] + "/index.html"
             versions[other] = version
         file = versions[lang]
-        file.locale = file.localization = file.locale_alternate_of = lang
-        file.norm_src_uri, file.alternates = path, versions
+        engine.mark_generated(file, lang, path, versions)
         files.append(file)
         generated.append(file)
-    if i18n is not None and lang in getattr(i18n, "i18n_files_per_language", {}):
-        i18n.i18n_files_per_language[lang].extend(generated)  # so sitemap.xml lists them too
+    engine.list_in_sitemap(config, lang, generated)
     # overrides/ is Material's custom_dir, whose files MkDocs copies into the site: the card layout is not for readers.
     own = Path(config.config_file_path).resolve().parent / Path(social.LAYOUT_FILE).parent
     for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(own)]:

@@ -14,6 +14,7 @@ from mkdocs.utils import write_file
 
 from fourpm import site
 from fourpm import translation_web as web
+from fourpm.core import engine
 from fourpm.errors import ContentError
 
 log = get_plugin_logger("translations")
@@ -24,9 +25,9 @@ def _project(config) -> site.Project:
 
 
 def _languages(config) -> web.Languages:
-    i18n = config.plugins["i18n"]
-    return web.Languages(tuple(lang.locale for lang in i18n.config.languages), tuple(i18n.build_languages),
-                         i18n.default_language, config.theme["language"])
+    return web.Languages(tuple(code for code, _name, _default in engine.configured_languages(config)),
+                         engine.build_languages(config), engine.default_language(config),
+                         engine.current_language(config))
 
 
 def _labels(config) -> dict[str, str]:

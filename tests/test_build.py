@@ -106,3 +106,45 @@ def test_the_one_hook_file_dispatches_every_handler_of_the_feature_hook_modules(
         handlers = regex.findall(r"^def (on_\w+)\(", (ROOT / "hooks" / f"{module}.py").read_text(encoding="utf-8"), regex.M)
         called = set(regex.findall(rf"\b{alias or module}\.(on_\w+)\(", main))
         assert handlers and set(handlers) <= called, (module, sorted(set(handlers) - called))
+
+
+# What MkDocs, Material and mkdocs-static-i18n keep for themselves, read or set only in core/engine.py.
+INTERNALS = [r'plugins\["i18n"\]', r'plugins\.get\("i18n"\)', r"_title_from_render", r"i18n_files_per_language",
+             r"extra_alternate", r"\.building = ", r"\.current_language = ", r"\.locale_alternate_of"]
+
+
+def test_only_the_engine_adapter_touches_the_internals_of_mkdocs_material_and_i18n():
+    import re as regex
+
+    engine = ROOT / "hooks/fourpm/core/engine.py"
+    sources = [p for top in ("hooks", "tools") for p in (ROOT / top).rglob("*.py") if p != engine]
+    found = [f"{p.relative_to(ROOT)}: {pattern}" for p in sources for pattern in INTERNALS
+             if regex.search(pattern, p.read_text(encoding="utf-8"))]
+    assert found == []
+    text = engine.read_text(encoding="utf-8")
+    assert all(regex.search(pattern, text) for pattern in INTERNALS[2:])  # the patterns match what it does
+
+
+def test_the_engine_adapter_names_a_release_it_was_not_written_for():
+    from fourpm.core import engine
+
+    assert engine.version_problems() == []  # the pinned releases of requirements.txt
+    installed = {"mkdocs": "1.6.1", "mkdocs-material": "10.0.0", "mkdocs-static-i18n": "1.3.1"}
+    assert engine.version_problems(installed.get) == [
+        "mkdocs-material 10.0.0 is installed, but hooks/fourpm/core/engine.py was written for mkdocs-material "
+        "9.x (pin mkdocs-material to that series in requirements.txt, or check this file against the new "
+        "release and update WRITTEN_FOR)"]
+
+
+def test_a_strict_build_on_another_release_of_i18n_stops_and_says_why(mini_site, monkeypatch, caplog):
+    from mkdocs.exceptions import Abort
+
+    from fourpm.core import engine
+
+    monkeypatch.setitem(engine.WRITTEN_FOR, "mkdocs-static-i18n", "9.9.")
+    with pytest.raises(Abort, match="warning"):
+        build(mini_site)
+    said = [r.getMessage() for r in caplog.records if "engine.py was written for" in r.getMessage()]
+    assert said == ["site: mkdocs-static-i18n 1.3.1 is installed, but hooks/fourpm/core/engine.py was written for "
+                    "mkdocs-static-i18n 9.9.x (pin mkdocs-static-i18n to that series in requirements.txt, or "
+                    "check this file against the new release and update WRITTEN_FOR)"]

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from fourpm import pdf, pdf_render, search, site  # noqa: E402
+from fourpm.core import engine  # noqa: E402
 from fourpm.core.files import plain_mode  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
@@ -124,9 +125,7 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
     from mkdocs.config import load_config
 
     config = load_config(str(config_file), site_dir=str(out), strict=strict)
-    i18n = config.plugins["i18n"]
-    i18n.current_language = lang
-    i18n.building = True  # the plugin's own loop over the other languages is skipped
+    engine.build_only(config, lang)
     pdf_render.handover = []  # this language's PDF jobs go to the parent: one budget of PDF workers
     build(config)
     return pdf_render.handover
@@ -184,8 +183,7 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     from mkdocs.config import load_config
 
     config = load_config(str(config_file))  # imports the hooks, which register what they preload
-    i18n = config.plugins["i18n"]
-    languages = i18n.build_languages  # the default language first, as the plugin builds them
+    languages = engine.build_languages(config)  # the default language first, as the plugin builds them
     root = Path(config_file).resolve().parent
     # Read and check the whole project once (catalogue, translation status...): the forked language
     # processes inherit it instead of each computing it again.

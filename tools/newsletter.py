@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from fourpm import newsletter  # noqa: E402
+from fourpm.core import engine  # noqa: E402
 from fourpm.catalog import load_labels  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
 
@@ -34,7 +35,7 @@ def languages_of(config_file: Path) -> tuple[str, ...]:
     from mkdocs.config import load_config
 
     config = load_config(str(config_file))
-    return tuple(lang.locale for lang in config.plugins["i18n"].config.languages)
+    return tuple(code for code, _name, _default in engine.configured_languages(config))
 
 
 def scaffold(docs_dir: Path, languages: tuple[str, ...], day: dt.date) -> list[Path]:

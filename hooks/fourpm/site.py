@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .catalog import Catalog, load_catalog
+from .core import engine
 from .core.languages import Languages, languages_from
 from .core.project import Project, project_at  # noqa: F401 (features import them from here)
 from .errors import ContentError
@@ -30,9 +31,9 @@ def project_of(config) -> Project:
 def languages_of(config) -> Languages:
     """The languages of mkdocs.yml (mkdocs-static-i18n's list), the root one as i18n builds it, and the
     Babel locales of extra.locales."""
-    i18n = config.plugins["i18n"]
-    entries = [(lang.locale, lang.name) for lang in i18n.config.languages]
-    root = next((lang.locale for lang in i18n.config.languages if lang.default), entries[0][0])
+    configured = engine.configured_languages(config)
+    entries = [(code, name) for code, name, _default in configured]
+    root = next((code for code, _name, default in configured if default), entries[0][0])
     return languages_from(entries, root, dict(config.extra.get("locales") or {}))
 
 
@@ -41,7 +42,7 @@ def page_ref(page, config, markdown: str | None = None) -> PageRef:
     language folder, and the source file (the French one when the translation is missing). Given the
     Markdown body, it also counts the lines above it, so errors name the line of the file."""
     lang = config.theme["language"]
-    file_lang = getattr(page.file, "locale", lang)
+    file_lang = engine.file_language(page.file, lang)
     uri = page.file.src_uri
     path = uri.split("/", 1)[1] if uri.startswith(f"{file_lang}/") else uri
     offset = frontmatter.body_offset(page.file.content_string, markdown) if markdown is not None else 0

@@ -1,0 +1,93 @@
+"""The one place that reads or sets what MkDocs, Material and mkdocs-static-i18n keep for themselves.
+
+Everything else uses MkDocs' public API (config options, File, get_relative_url) or these functions.
+They were written for the versions of WRITTEN_FOR; `version_problems` says when another one is installed,
+so an upgrade is checked here, in one file, instead of failing somewhere in a feature.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from importlib import metadata
+
+# distribution -> the release series these functions were written and tested for (ProperDocs, the
+# maintained continuation of MkDocs 1.x, provides the same API).
+WRITTEN_FOR = {"mkdocs": "1.6.", "properdocs": "1.6.", "mkdocs-material": "9.", "mkdocs-static-i18n": "1.3."}
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def version_problems(installed=_installed) -> list[str]:
+    """One line per installed package of another series than the one this file was written for."""
+    problems = []
+    for name, series in WRITTEN_FOR.items():
+        version = installed(name)
+        if version is not None and not version.startswith(series):
+            problems.append(f"{name} {version} is installed, but hooks/fourpm/core/engine.py was written for "
+                            f"{name} {series}x (pin {name} to that series in requirements.txt, or check this "
+                            f"file against the new release and update WRITTEN_FOR)")
+    return problems
+
+
+def _i18n(config):
+    return config.plugins["i18n"]
+
+
+def configured_languages(config) -> list[tuple[str, str, bool]]:
+    """(code, name, default) of each language of mkdocs.yml, in its order."""
+    return [(lang.locale, lang.name, bool(lang.default)) for lang in _i18n(config).config.languages]
+
+
+def build_languages(config) -> tuple[str, ...]:
+    """The languages this build makes, the one at the site's root first."""
+    return tuple(_i18n(config).build_languages)
+
+
+def default_language(config) -> str:
+    return _i18n(config).default_language
+
+
+def current_language(config) -> str:
+    """The language being built (mkdocs-static-i18n sets the theme's language for each one)."""
+    return config.theme["language"]
+
+
+def build_only(config, lang: str) -> None:
+    """Make this config build one language, as mkdocs-static-i18n does inside its own loop, without the
+    loop over the others (tools/build.py builds each language in its own process)."""
+    i18n = _i18n(config)
+    i18n.current_language = lang
+    i18n.building = True
+
+
+def file_language(file, default: str) -> str:
+    """The language folder a file comes from (the source language's for a page shown untranslated)."""
+    return getattr(file, "locale", default)
+
+
+def mark_generated(file, lang: str, path: str, versions: dict) -> None:
+    """A generated page as mkdocs-static-i18n marks its own: its language and its versions in the others."""
+    file.locale = file.localization = file.locale_alternate_of = lang
+    file.norm_src_uri, file.alternates = path, versions
+
+
+def list_in_sitemap(config, lang: str, files: list) -> None:
+    """Generated pages of a language, added to mkdocs-static-i18n's list so sitemap.xml has them too."""
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and lang in getattr(i18n, "i18n_files_per_language", {}):
+        i18n.i18n_files_per_language[lang].extend(files)
+
+
+def home_alternates(config) -> list | None:
+    """The language switcher's entries for the home pages (mkdocs-static-i18n's extra_alternate)."""
+    alternates = getattr(_i18n(config), "extra_alternate", None)
+    return deepcopy(alternates) if alternates else None
+
+
+def title_from_heading(page) -> bool:
+    """Whether MkDocs took the page's title from its rendered <h1> (already HTML)."""
+    return bool(getattr(page, "_title_from_render", False))
