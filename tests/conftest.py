@@ -11,6 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
+import subprocess  # noqa: E402
+
 from quality.fixtures import browser, langs, served, site_config  # noqa: E402,F401 - the quality gates' fixtures
 from fourpm.core.languages import languages_from  # noqa: E402
 
@@ -119,3 +121,45 @@ def real_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("real") / "site"
     build_site(site, ROOT / "mkdocs.yml", strict=True)
     return site
+
+
+# -- unit tests and site tests ------------------------------------------------------------------------
+# A test is a site test when it uses a fixture that makes a project or a built site (or is marked
+# `site`); every other test is a unit test of pure functions, and is kept one: building a site there
+# fails and says to mark it.
+SITE_FIXTURES = {"mini_site", "mini_built", "real_site", "data_built", "five", "hostile_site", "served", "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("site") is None and SITE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.site)
+        if item.get_closest_marker("site") is None and item.get_closest_marker("quality") is None:
+            item.add_marker(pytest.mark.unit)
+
+
+def _builds(args) -> bool:
+    words = [str(a) for a in (args if isinstance(args, (list, tuple)) else [args])]
+    return "build" in words and any(w.endswith("mkdocs") or w == "tools.build" for w in words) or \
+        any(w == "tools.build" for w in words)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_build_no_site(request, monkeypatch):
+    if request.node.get_closest_marker("unit") is None:
+        return
+    import mkdocs.commands.build
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError(f"{request.node.nodeid} builds a site: mark it @pytest.mark.site, or use a site fixture")
+
+    popen = subprocess.Popen
+
+    class Guarded(popen):
+        def __init__(self, args, *rest, **kwargs):
+            if _builds(args):
+                refuse()
+            super().__init__(args, *rest, **kwargs)
+
+    monkeypatch.setattr(mkdocs.commands.build, "build", refuse)
+    monkeypatch.setattr(subprocess, "Popen", Guarded)

@@ -209,6 +209,7 @@ PAGES = [GOVERNANCE, "initiative/operational-framework.md", "ambassadors/key-mes
          "communication-kit/logo.md", "events/index.md"]
 
 
+@pytest.mark.site
 def test_a_translation_of_every_unit_imports_and_builds_with_codes_placeholders_and_links_kept(real, tmp_path, monkeypatch):
     path = tmp_path / "en.xlf"
     path.write_bytes(upper_case(xliff.export(real, LANGS, "en", PAGES)[0]))
