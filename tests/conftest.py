@@ -104,13 +104,33 @@ def build(project: Path, strict: bool = True) -> Path:
     return site
 
 
+def shared(tmp_path_factory, name: str, make) -> Path:
+    """What make(folder) builds, once per test run: pytest-xdist's workers share it (the first one to ask
+    builds it, under a lock; the others wait, then read it)."""
+    import fcntl
+
+    top = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        top = top.parent  # the run's folder, above each worker's own
+    folder, done = top / f"shared-{name}", top / f"shared-{name}.done"
+    with open(top / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(str(make(folder)), encoding="utf-8")
+    return Path(done.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def mini_built(tmp_path_factory) -> Path:
     """The small site, its Spanish a2 page left to fall back to the French one, built once for the tests
     that only read it."""
-    project = make_mini_site(tmp_path_factory.mktemp("mini"))
-    write_tree(project, {"docs/es/objectives/a2.md": None})
-    return build(project)
+    def make(folder: Path) -> Path:
+        project = make_mini_site(folder)
+        write_tree(project, {"docs/es/objectives/a2.md": None})
+        return build(project)
+    return shared(tmp_path_factory, "mini", make)
 
 
 @pytest.fixture(scope="session")
@@ -118,10 +138,10 @@ def real_site(tmp_path_factory) -> Path:
     """The real site, built once per test run in strict mode, atomically."""
     from tools.build import build_site
 
-    site = tmp_path_factory.mktemp("real") / "site"
-    build_site(site, ROOT / "mkdocs.yml", strict=True)
-    return site
-
+    def make(folder: Path) -> Path:
+        build_site(folder / "site", ROOT / "mkdocs.yml", strict=True)
+        return folder / "site"
+    return shared(tmp_path_factory, "real", make)
 
 # -- unit tests and site tests ------------------------------------------------------------------------
 # A test is a site test when it uses a fixture that makes a project or a built site (or is marked
