@@ -19,7 +19,7 @@ from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import clean_directory
 
 from fourpm import deployment, site, symlinks
-from fourpm.core import engine
+from fourpm.core import engine, state
 from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
 from fourpm.safe_text import html_markup, html_text
@@ -65,11 +65,9 @@ class _DirtyNotice(logging.Filter):
         return True
 
 
-_preview = {"dirty": False, "stamp": None}  # the live preview's process; reset by on_startup
-
-
 def _site_startup(command, dirty):
-    _preview.update(dirty=dirty, stamp=None)
+    state.PROCESS.command, state.PROCESS.dirty = command, dirty
+    state.PROCESS.kept.pop("stamp", None)
     if dirty:
         logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNotice())
 
@@ -77,14 +75,14 @@ def _site_startup(command, dirty):
 # A dirty rebuild renders only the pages whose file changed; an edit of data/, overrides/ or mkdocs.yml
 # changes what every page shows, so it rebuilds them all.
 def _site_pre_build(config):
-    if not _preview["dirty"]:
+    if not state.PROCESS.dirty:
         return
     project = _project(config)
     stamp = site.fingerprint(project.data_dir, project.root / "overrides") + (
         site.fingerprint_file(project.root / "mkdocs.yml"),)
-    if _preview["stamp"] is not None and stamp != _preview["stamp"]:
+    if state.PROCESS.kept.get("stamp") not in (None, stamp):
         clean_directory(config.site_dir)
-    _preview["stamp"] = stamp
+    state.PROCESS.kept["stamp"] = stamp
 
 
 # Read and validate the settings and every source once, before anything is written.
@@ -178,17 +176,20 @@ def _site_template_context(context, template_name, config):
 # -- the events, in lifecycle order -----------------------------------------------------------------
 def on_startup(command, dirty):
     _site_startup(command, dirty)
-    pdfs.on_startup(command, dirty)
-    search.on_startup(command, dirty)
 
 
 def on_shutdown():
-    pdfs.on_shutdown()
-    search.on_shutdown()
+    state.PROCESS.command, state.PROCESS.dirty = None, False
 
 
-# The publications' dates first (their errors are clearer than the catalogue's); then the settings and
+# Each language's build opens its state first and closes it last (core/state.py); then the
+# publications' dates (their errors are clearer than the catalogue's); then the settings and
 # the catalogue, the data pages, the translations; the PDFs once mkdocs-static-i18n has set the language up.
+@event_priority(100)
+def _config_begin(config):
+    state.PROCESS.begin()
+
+
 @event_priority(10)
 def _config_publications(config):
     publications.on_config(config)
@@ -205,7 +206,7 @@ def _config_pdfs(config):
     pdfs.on_config(config)
 
 
-on_config = CombinedEvent(_config_publications, _config_site, _config_pdfs)
+on_config = CombinedEvent(_config_begin, _config_publications, _config_site, _config_pdfs)
 
 
 def on_pre_build(config):
@@ -294,8 +295,14 @@ def _post_build_pdfs(config):
     pdfs.on_post_build(config)
 
 
-on_post_build = CombinedEvent(_post_build_languages, _post_build_pdfs)
+@event_priority(-300)
+def _post_build_end(config):
+    state.PROCESS.end()
+
+
+on_post_build = CombinedEvent(_post_build_languages, _post_build_pdfs, _post_build_end)
 
 
 def on_build_error(error):
     pdfs.on_build_error(error)
+    state.PROCESS.abort()

@@ -12,11 +12,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from fourpm import pdf, pdf_render, site
+from fourpm.core import state
 from fourpm.dates import build_date
 from fourpm.errors import ContentError
 
 log = logging.getLogger("mkdocs.plugins.fourpm.pdf")
-_collector = pdf.Collector()
+
+
+def _collector() -> pdf.Collector:
+    return state.PROCESS.keep("pdf", pdf.Collector)
 
 
 def _project(config) -> site.Project:
@@ -30,16 +34,7 @@ def _declarations(project: site.Project) -> dict[str, pdf.Declaration]:
 def _rendering() -> bool:
     """FPM_PDF=1 or 0 decides; otherwise a build renders PDFs and the live preview does not."""
     asked = os.environ.get("FPM_PDF")
-    return asked == "1" if asked in ("0", "1") else not pdf.preview
-
-
-# `mkdocs serve` says so once; later rebuilds load this file again, so the flag lives in fourpm.pdf.
-def on_startup(command, dirty):
-    pdf.preview = command == "serve"
-
-
-def on_shutdown():
-    pdf.preview = False
+    return asked == "1" if asked in ("0", "1") else not state.PROCESS.preview
 
 
 # After mkdocs-static-i18n (priority -100) has set the language up: read the declarations, open
@@ -47,7 +42,7 @@ def on_shutdown():
 @event_priority(-200)
 def on_config(config):
     project = _project(config)
-    pdf.rendering = _rendering()  # a build without PDFs links to none (the pdf-link block says so)
+    state.current().render_pdfs = _rendering()  # a build without PDFs links to none (the pdf-link block says so)
     pdf.use(lambda: site.cached(project, "pdf", _declarations))
     try:
         declarations = site.cached(project, "pdf", _declarations)
@@ -55,7 +50,10 @@ def on_config(config):
         raise PluginError(str(error)) from None
     wanted = {path for d in declarations.values() for path in (d.path, *d.chapters)}
     lang = config.theme["language"]
-    _collector.begin(lang, pages=pdf.rendered_pages.setdefault((project.root, lang), {}),
+    # The pages rendered last, by project and language: `mkdocs serve --dirty` renders only the pages
+    # that changed, and a PDF asked for in the preview (FPM_PDF=1) still needs the others.
+    rendered = state.PROCESS.keep("pdf-pages", dict)
+    _collector().begin(lang, pages=rendered.setdefault((project.root, lang), {}),
                      project=project, declarations=declarations, wanted=wanted,
                      site_url=config.site_url, site_name=config.site_name,
                      logo=config.theme.get("logo"), docs_dir=config.docs_dir)
@@ -73,12 +71,12 @@ def on_files(files, config):
 
 # Keep the rendered content of the pages that go into a PDF (generated blocks and code links included).
 def on_page_context(context, page, config, nav):
-    frame = _collector.current
+    frame = _collector().current
     if frame is None:
         return context
     path = site.page_ref(page, config).path
     if path in frame["wanted"]:
-        _collector.record(pdf.RenderedPage(path, page.title, page.url, page.content or "",
+        _collector().record(pdf.RenderedPage(path, page.title, page.url, page.content or "",
                                            (page.meta or {}).get("description")))
     return context
 
@@ -87,15 +85,15 @@ def on_page_context(context, page, config, nav):
 # the outermost build renders the PDFs of every language at once.
 @event_priority(-200)
 def on_post_build(config):
-    frame = _collector.current
+    frame = _collector().current
     if frame is None:
         return
     try:
         jobs = _jobs(frame) if _rendering() and frame["declarations"] else []
     except ContentError as error:
-        _collector.abort()
+        _collector().abort()
         raise PluginError(str(error)) from None
-    jobs = _collector.end(jobs)
+    jobs = _collector().end(jobs)
     if jobs is None:
         return
     if pdf_render.handover is not None:  # a language process of tools/build.py: its parent renders
@@ -103,15 +101,15 @@ def on_post_build(config):
         return
     if not _rendering():
         if frame["declarations"]:
-            log.info(pdf.NOT_RENDERED_PREVIEW if pdf.preview else pdf.NOT_RENDERED)
+            log.info(pdf.NOT_RENDERED_PREVIEW if state.PROCESS.preview else pdf.NOT_RENDERED)
     elif jobs:
         _report(pdf_render.render_jobs(jobs, Path(config.site_dir), frame["project"].root))
-    if not pdf.preview:  # the live preview rebuilds only some pages: its folder is not the whole site
+    if not state.PROCESS.preview:  # the live preview rebuilds only some pages: its folder is not the whole site
         pdf_render.report_dead_links(Path(config.site_dir), log)
 
 
 def on_build_error(error):
-    _collector.abort()
+    _collector().abort()
 
 
 def _jobs(frame: dict) -> list[pdf.Job]:

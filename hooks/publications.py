@@ -3,7 +3,8 @@ social cards and Open Graph metadata of every page.
 
 Thin handlers: the logic is in fourpm.newsletter, feeds, newsletter_email, press, wiki and social. Every
 event from on_config to on_post_build fires once per language (mkdocs-static-i18n); what a build
-collects is reset in on_config and written for its own language only.
+collects is kept in its own part of the language build's state (core/state.py) and written for its
+language only.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from fourpm import feeds, newsletter, newsletter_email, press, site, social, wiki
-from fourpm.core import engine
+from fourpm.core import engine, state
 from fourpm.datapages import dataset
 from fourpm.dates import build_date
 from fourpm.errors import ContentError
@@ -29,7 +30,7 @@ from fourpm.render import BlockCall
 
 @dataclass
 class _Build:
-    """What one language's build collects for on_post_build."""
+    """What one language's build collects for on_post_build (its part of core/state.py's Build)."""
     emails: list = field(default_factory=list)  # (issue, page url, folder of the page's HTML, content)
     backlinks: dict = field(default_factory=dict)  # page url -> [(url, title)] of the pages linking to it
     cards: list = field(default_factory=list)  # (social.Card, path of the card in the site)
@@ -38,8 +39,15 @@ class _Build:
 
 
 log = logging.getLogger("mkdocs.plugins.fourpm.social")
-_build = _Build()
-_links: dict = {}  # (project, language) -> page url -> (urls its content links to, its title)
+
+
+def _build() -> _Build:
+    return state.current().part("publications", _Build)
+
+
+def _links() -> dict:
+    """(project, language) -> page url -> (urls its content links to, its title), kept for the process."""
+    return state.PROCESS.keep("links", dict)
 
 
 def _project(config) -> site.Project:
@@ -75,11 +83,9 @@ def _site_url(config, issues: list) -> str | None:
 # Validate the publications before anything is built (before the catalogue: clear date errors).
 @event_priority(10)
 def on_config(config):
-    global _build
     site.refresh(_project(config))
     for read in (newsletter.issues, press.releases, press.review, wiki.sheets, _partners):
         _checked(config, read)
-    _build = _Build()
 
 
 # A wiki page per partner of data/partners.yml, in the language being built (after mkdocs-static-i18n
@@ -131,7 +137,7 @@ def on_page_content(html, page, config, files):
     if newsletter.is_issue_page(ref):
         issue = newsletter.issue_at(_checked(config, newsletter.issues), ref.path)
         if issue is not None:
-            _build.emails.append((issue, page.url, Path(page.file.abs_dest_path).parent, html))
+            _build().emails.append((issue, page.url, Path(page.file.abs_dest_path).parent, html))
     return html
 
 
@@ -139,7 +145,7 @@ def on_page_content(html, page, config, files):
 # each page are kept for the process, so a `mkdocs serve --dirty` rebuild, which renders only the
 # pages that changed, still knows those of the others.
 def on_env(env, config, files):
-    known = _links.setdefault((_project(config), config.theme["language"]), {})
+    known = _links().setdefault((_project(config), config.theme["language"]), {})
     pages = {f.page.url: f.page for f in files.documentation_pages() if f.page is not None}
     for url, page in pages.items():
         if page.content is not None:
@@ -147,7 +153,7 @@ def on_env(env, config, files):
     for url in set(known) - set(pages):
         del known[url]  # a page that is gone
     graph = wiki.backlinks({url: links for url, (links, _title) in known.items()})
-    _build.backlinks = {url: [(source, known[source][1]) for source in sources] for url, sources in graph.items()}
+    _build().backlinks = {url: [(source, known[source][1]) for source in sources] for url, sources in graph.items()}
     return env
 
 
@@ -162,9 +168,9 @@ def on_page_context(context, page, config, nav):
     if path.startswith(f"{wiki.PARTNERS}/") and page.file.generated_by and config.edit_uri:
         # "Edit this page" of a generated partner page opens the data it comes from.
         page.edit_url = urljoin(urljoin(config.repo_url or "", config.edit_uri), "../data/partners.yml")
-    if wiki.is_wiki(path) and page.url in _build.backlinks:
+    if wiki.is_wiki(path) and page.url in _build().backlinks:
         template = site.load(_project(config))[1].template("publications.html")
-        page.content += wiki.backlinks_html(template, _build.backlinks[page.url], page.url, labels)
+        page.content += wiki.backlinks_html(template, _build().backlinks[page.url], page.url, labels)
     context["fpm_social"] = _social(page, config, nav, path, site_url, prefix)
     return context
 
@@ -172,11 +178,11 @@ def on_page_context(context, page, config, nav):
 def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> dict:
     """The page's Open Graph metadata, and its card to draw in on_post_build."""
     project, lang = _project(config), config.theme["language"]
-    if _build.sections is None:
-        _build.sections = _sections(nav, config)
+    if _build().sections is None:
+        _build().sections = _sections(nav, config)
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     section = page.parent.title if page.parent is not None else next(
-        (_build.sections[f] for f in _parents(folder) if f in _build.sections), config.site_description or "")
+        (_build().sections[f] for f in _parents(folder) if f in _build().sections), config.site_description or "")
     meta, published = page.meta or {}, None
     title = meta.get("title") or page.title or config.site_name  # the page's own, not the nav's short one
     title = title.unescape() if isinstance(title, Markup) else str(title)  # text: autoescaped, drawn on the card
@@ -187,10 +193,10 @@ def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> 
     if issue or release:
         published = (issue or release).date.isoformat()
     if not description:
-        _build.undescribed.append(path)
+        _build().undescribed.append(path)
     name = social.card_name(path)
     direction = project.langs.get(lang).direction
-    _build.cards.append((social.Card(title, section, config.site_name, direction), prefix + name))
+    _build().cards.append((social.Card(title, section, config.site_name, direction), prefix + name))
     return social.metadata(title=title, description=description or config.site_description or "",
                            url=page.canonical_url if site_url else None,
                            image=site_url + prefix + name if site_url and _cards_wanted() else None,
@@ -242,7 +248,7 @@ def on_post_build(config):
         target = out / prefix / newsletter.feed_name(kind)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(write(issues, channel, link))
-    if _build.emails:
+    if _build().emails:
         try:
             _write_emails(config, renderer, layout, out, site_url, home, rss_url)
         except ContentError as error:
@@ -257,7 +263,7 @@ def _write_emails(config, renderer, layout, out: Path, site_url: str, home: str,
         log.info(f"The e-mail editions ({lang}) have no unsubscribe link: mkdocs.yml, field "
                  f"'extra.newsletter.unsubscribe' is not set ({newsletter_email.UNSUBSCRIBE_HINT})")
     logo = _email_logo(layout, config, out, site_url)
-    for issue, url, folder, html in _build.emails:
+    for issue, url, folder, html in _build().emails:
         content = newsletter_email.content_for_email(html, site_url + url)
         content = newsletter_email.replace_images(content, _email_images(content, out, site_url, fonts))
         links = {"web": site_url + url, "archive": home, "rss": rss_url, "home": site_url + prefix,
@@ -306,13 +312,13 @@ def _email_images(content: str, out: Path, site_url: str, fonts: list) -> dict:
 
 
 def _write_cards(lang: str, project: site.Project, out: Path, layout) -> None:
-    if _build.undescribed:
-        log.info(f"Open Graph: {len(_build.undescribed)} pages of '{lang}' have no description in their front "
-                 f"matter and show the site's: {', '.join(sorted(_build.undescribed))}")
-    if not _cards_wanted() or not _build.cards:
+    if _build().undescribed:
+        log.info(f"Open Graph: {len(_build().undescribed)} pages of '{lang}' have no description in their front "
+                 f"matter and show the site's: {', '.join(sorted(_build().undescribed))}")
+    if not _cards_wanted() or not _build().cards:
         return
     try:
-        outcome = social.make_cards([(card, out / rel) for card, rel in _build.cards], layout,
+        outcome = social.make_cards([(card, out / rel) for card, rel in _build().cards], layout,
                                     social.cache_dir(project.root))
     except ContentError as error:
         raise PluginError(str(error)) from None

@@ -8,30 +8,18 @@ from __future__ import annotations
 from mkdocs.exceptions import PluginError
 
 from fourpm import search, site
+from fourpm.core import state
 from fourpm.errors import ContentError
 
-_serving = False  # `mkdocs serve` (make serve) builds no Pagefind index: the box says so
 
-
-# Once per process: `make serve` previews without an index (tools/build.py never fires on_startup).
-def on_startup(command, dirty):
-    global _serving
-    _serving = command == "serve"
-
-
-# The end of `mkdocs serve` (or of a test's build in the same process): later builds are not previews.
-def on_shutdown():
-    global _serving
-    _serving = False
-
-
-# The search box's labels and filter, in the language being built.
+# The search box's labels and filter, in the language being built; `make serve` previews without an
+# index (the box says so).
 def on_env(env, config, files):
     try:
         _catalog, renderer = site.load(site.project_of(config))
     except ContentError as error:
         raise PluginError(str(error)) from None
-    env.globals["fpm_search_box"] = search.box_view(renderer.labels(config.theme["language"]), not _serving)
+    env.globals["fpm_search_box"] = search.box_view(renderer.labels(config.theme["language"]), not state.PROCESS.preview)
     return env
 
 

@@ -148,3 +148,26 @@ def test_a_strict_build_on_another_release_of_i18n_stops_and_says_why(mini_site,
     assert said == ["site: mkdocs-static-i18n 1.3.1 is installed, but hooks/fourpm/core/engine.py was written for "
                     "mkdocs-static-i18n 9.9.x (pin mkdocs-static-i18n to that series in requirements.txt, or "
                     "check this file against the new release and update WRITTEN_FOR)"]
+
+
+def test_each_language_build_has_its_own_state_and_leaves_none_behind():
+    """mkdocs-static-i18n builds en and es inside fr's on_post_build: each gets its own state, and what a
+    build decided (no PDFs, say) does not stick to the next one, nor to blocks rendered outside a build."""
+    from fourpm.core.state import Process
+
+    process = Process()
+    fr = process.begin()
+    fr.render_pdfs = False
+    fr.part("publications", list).append("fr page")
+    en = process.begin()  # nested
+    assert process.builds[-1] is en and en.render_pdfs and en.part("publications", list) == []
+    assert not process.outermost
+    process.end()
+    assert process.builds[-1] is fr and fr.part("publications", list) == ["fr page"] and process.outermost
+    process.keep("links", dict)["fr"] = 1
+    process.end()
+    assert process.builds == [] and process.keep("links", dict) == {"fr": 1}  # kept for the live preview
+    process.begin()
+    process.begin()
+    process.abort()  # a failed build
+    assert process.builds == []

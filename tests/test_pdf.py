@@ -102,8 +102,7 @@ def renderer(tmp_path):
     ("en", "objectives/a1.md", " name=press-kit", "../../pdf/press-kit-en.pdf", "Download &#34;Kit&#34; as a PDF"),
     ("es", "index.md", " name=press-kit", "pdf/press-kit-es.pdf", "Descargar &#34;Dosier&#34; en PDF"),
 ])
-def test_pdf_link_in_the_reader_language(renderer, monkeypatch, lang, path, args, href, text):
-    monkeypatch.setattr(pdf, "rendering", True)  # a build that renders PDFs (another test's build may not have)
+def test_pdf_link_in_the_reader_language(renderer, lang, path, args, href, text):
     html = renderer.render_page(f"<!-- 4p1000 pdf-link{args} -->\n", PageRef(lang, path, f"docs/{lang}/{path}"))
     assert f'<a href="{href}" type="application/pdf" hreflang="{lang}" download>{text}</a>' in html
     assert f"press-kit-{lang}.pdf)" in html

@@ -18,8 +18,7 @@ from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
 from .core.texts import Texts
-from . import pdf as pdf_stage
-from .core import reader
+from .core import reader, state
 from .errors import ContentError
 from .render import BlockCall, PageRef, register_block, site_url
 from .schema import validate
@@ -196,7 +195,7 @@ def _issue_view(issue: Issue, call: BlockCall) -> dict:
             "title": issue.title(lang), "summary": issue.summary(lang), "url": call.renderer.url(issue.path, call.page),
             "email": file_url(call, email_name(issue)), "text": file_url(call, email_name(issue, "txt")),
             # No link to a PDF this build does not make (FPM_PDF=0, the live preview).
-            "pdf": file_url(call, pdf_name(issue, lang)) if issue.has_pdf and pdf_stage.rendering else None}
+            "pdf": file_url(call, pdf_name(issue, lang)) if issue.has_pdf and state.current().render_pdfs else None}
 
 
 def _feeds_view(call: BlockCall) -> dict:

@@ -27,6 +27,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
+from .core import state
 from .errors import ContentError, did_you_mean
 from .frontmatter import split
 from .render import BlockCall, register_block, site_url
@@ -35,15 +36,10 @@ from .schema import validate
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEMPLATES = "overrides/pdf"
-preview = False  # set by `mkdocs serve` (hooks/pdf.py): no PDF unless FPM_PDF=1
-rendering = True  # whether this build renders PDFs (hooks/pdf.py): if not, pages say so instead of linking
 NOT_RENDERED = "PDFs are not rendered (FPM_PDF=0): pages say that their PDF is not built in this preview"
 NOT_RENDERED_PREVIEW = ("PDFs are not rendered in the live preview (FPM_PDF=1 renders them): pages say that "
                         "their PDF is not built in this preview")
 last_outcome = None  # what the last PDF stage of this process did (pdf_render.Outcome)
-# The pages rendered last, by (project root, language): `mkdocs serve --dirty` renders only the pages
-# that changed, and a PDF asked for in the preview (FPM_PDF=1) still needs the others.
-rendered_pages: dict[tuple, dict[str, "RenderedPage"]] = {}
 
 
 # -- declarations ------------------------------------------------------------------------------------
@@ -161,7 +157,8 @@ def pdf_link(call: BlockCall) -> str:
     here = call.renderer.langs.page_url(call.page.path, lang) or "."
     info = catalog.page(found.path, lang)
     view = {"url": get_relative_url(target, here), "lang": lang, "own": name is None,
-            "title": info.title if info else found.name, "file": posixpath.basename(target), "built": rendering}
+            "title": info.title if info else found.name, "file": posixpath.basename(target),
+            "built": state.current().render_pdfs}
     return call.renderer.template("pdf.html").pdf_link(view, call.renderer.labels(lang))
 
 
