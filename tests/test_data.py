@@ -98,7 +98,7 @@ def test_build_date_comes_from_source_date_epoch(monkeypatch):
 # -- calendars ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", LANGS)
 def test_calendar_parses_with_all_day_events_and_exclusive_end(data, lang):
-    content = ics.calendar(data.events, data.partners, lang, labels(lang), 1700000000, "example.org", "https://example.org/")
+    content = ics.calendar(data.events, data.partners, LANGUAGES, lang, labels(lang), 1700000000, "example.org", "https://example.org/")
     cal = icalendar.Calendar.from_ical(content)
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     assert len(events) == len(data.events)
@@ -117,8 +117,8 @@ def test_calendar_parses_with_all_day_events_and_exclusive_end(data, lang):
 
 
 def test_calendar_is_reproducible(data):
-    one = ics.calendar(data.events, data.partners, "en", labels("en"), 1700000000, "example.org")
-    two = ics.calendar(data.events, data.partners, "en", labels("en"), 1700000000, "example.org")
+    one = ics.calendar(data.events, data.partners, LANGUAGES, "en", labels("en"), 1700000000, "example.org")
+    two = ics.calendar(data.events, data.partners, LANGUAGES, "en", labels("en"), 1700000000, "example.org")
     assert one == two
 
 
@@ -239,3 +239,9 @@ def test_invalid_yaml_names_the_line(tmp_path):
     (tmp_path / "data" / "events.yml").write_text("events:\n  - id: x\n    name: {fr: a: b}\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"data/events.yml, line 3: is not valid YAML"):
         load_events(tmp_path / "data", languages=LANGS)
+
+
+def test_country_names_come_from_the_languages_babel_locale():
+    assert [LANGUAGES.country("MA", lang) for lang in LANGS] == ["Maroc", "Morocco", "Marruecos"]
+    assert LANGUAGES.country("SN", "es") == "Senegal" and LANGUAGES.country(None, "fr") is None
+    assert LANGUAGES.country("ZZX", "fr") == "ZZX"  # unknown: the code as written

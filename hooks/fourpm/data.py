@@ -213,10 +213,6 @@ class Partner:
         return self.lat is not None
 
 
-def country_name(code: str | None, lang: str) -> str | None:
-    return Locale.parse(lang).territories.get(code, code) if code else None
-
-
 def _regions(data, file: str) -> dict[str, str]:
     """country code -> region, from the `regions:` table of partners.yml."""
     table = data.get("regions") if isinstance(data, dict) else None

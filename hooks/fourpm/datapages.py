@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 from mkdocs.utils import get_relative_url
 
 from . import charts, dates, geo, ics
-from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, country_name, load_events,
+from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, load_events,
                    load_key_figures, load_partners, load_regions)
 from .core.languages import Languages
 from .errors import ContentError, did_you_mean
@@ -110,8 +110,8 @@ def event_view(event: Event, data: DataSet, langs: Languages, lang: str, labels:
                   for o in event.organisers]
     return {"id": event.id, "name": event.names[lang], "kind": event.kind, "kind_label": labels[f"ev_kind_{event.kind}"],
             "when": when, "start": event.first_day.isoformat(), "end": event.last_day.isoformat(), "exact": event.exact,
-            "note": note, "city": event.city(lang), "country": country_name(event.country, lang),
-            "place": ", ".join(p for p in (event.city(lang), country_name(event.country, lang)) if p),
+            "note": note, "city": event.city(lang), "country": langs.country(event.country, lang),
+            "place": ", ".join(p for p in (event.city(lang), langs.country(event.country, lang)) if p),
             "theme": event.themes[lang] if event.themes else None, "organisers": organisers,
             "region": data.region_of_event(event), "region_label": labels[f"rg_{data.region_of_event(event)}"],
             "lat": event.lat, "lon": event.lon}
@@ -124,18 +124,18 @@ def split_events(events: list[Event], today: dt.date) -> tuple[list[Event], list
     return upcoming, past
 
 
-def partner_view(partner: Partner, lang: str, labels: dict[str, str]) -> dict:
+def partner_view(partner: Partner, langs: Languages, lang: str, labels: dict[str, str]) -> dict:
     return {"id": partner.id, "name": partner.name(lang), "kind": partner.kind, "kind_label": labels[f"pk_{partner.kind}"],
             "region": partner.region, "region_label": labels[f"rg_{partner.region}"],
-            "country": country_name(partner.country, lang), "city": partner.city(lang),
-            "place": ", ".join(p for p in (partner.city(lang), country_name(partner.country, lang)) if p),
+            "country": langs.country(partner.country, lang), "city": partner.city(lang),
+            "place": ", ".join(p for p in (partner.city(lang), langs.country(partner.country, lang)) if p),
             "lat": partner.lat, "lon": partner.lon, "year": partner.year, "website": partner.website,
             "description": partner.description(lang)}
 
 
 def svg_map_view(data: DataSet, root: Path, langs: Languages, lang: str, labels: dict[str, str]) -> dict:
     """Points of the static map: one per located partner (dot) and per located event (diamond)."""
-    items = ([("partner", partner_view(p, lang, labels)) for p in data.partners.values() if p.located]
+    items = ([("partner", partner_view(p, langs, lang, labels)) for p in data.partners.values() if p.located]
              + [("event", event_view(e, data, langs, lang, labels)) for e in data.events if e.located])
     spots = geo.spread([geo.project(view["lon"], view["lat"]) for _kind, view in items])
     points = [{"type": kind, "id": view["id"], "name": view["name"], "place": view["place"],
@@ -249,7 +249,7 @@ def block_partners_map(call: BlockCall) -> str:
         view = svg_map_view(data, root, call.renderer.langs, lang, labels)
     except geo.MissingPackage as missing:
         raise call.error(str(missing)) from None
-    partners = [partner_view(p, lang, labels) for p in data.partners.values()]
+    partners = [partner_view(p, call.renderer.langs, lang, labels) for p in data.partners.values()]
     events = [event_view(e, data, call.renderer.langs, lang, labels, None) for e in data.events]
     used_regions = {p["region"] for p in partners} | {e["region"] for e in events}
     kinds = [{"id": k, "label": labels[f"pk_{k}"]} for k in PARTNER_KINDS if any(p["kind"] == k for p in partners)]
@@ -321,7 +321,7 @@ def write_calendar(project: Project, site_dir: Path, lang: str, labels: dict[str
     prefix = project.langs.prefix(lang)
     page = (site_address.rstrip("/") + "/" + prefix + "events/") if site_address else None
     domain = urlparse(site_address).hostname if site_address else None
-    content = ics.calendar(data.events, data.partners, lang, labels, dates.build_epoch(root),
+    content = ics.calendar(data.events, data.partners, project.langs, lang, labels, dates.build_epoch(root),
                            domain or "4p1000-publications", page)
     target = Path(site_dir) / (prefix + CALENDAR.format(lang=lang))
     write_if_changed(target, content)

@@ -10,7 +10,8 @@ import datetime as dt
 
 from icalendar import Calendar, Event as VEvent
 
-from .data import Event, Partner, country_name
+from .core.languages import Languages
+from .data import Event, Partner
 from .safe_text import strip_controls
 
 
@@ -18,7 +19,7 @@ def uid(event: Event, domain: str) -> str:
     return f"{event.id}@{domain}"
 
 
-def calendar(events: list[Event], partners: dict[str, Partner], lang: str, labels: dict[str, str],
+def calendar(events: list[Event], partners: dict[str, Partner], langs: Languages, lang: str, labels: dict[str, str],
              epoch: int, domain: str, page_url: str | None = None) -> bytes:
     """The .ics bytes of events, in lang. labels: the language's labels (data/labels.yml)."""
     cal = Calendar()
@@ -34,7 +35,7 @@ def calendar(events: list[Event], partners: dict[str, Partner], lang: str, label
         item.add("dtstart", event.first_day)
         item.add("dtend", event.last_day + dt.timedelta(days=1))
         item.add("summary", event.names[lang])
-        place = ", ".join(p for p in (event.city(lang), country_name(event.country, lang)) if p)
+        place = ", ".join(p for p in (event.city(lang), langs.country(event.country, lang)) if p)
         if place:
             item.add("location", place)
         if event.located:

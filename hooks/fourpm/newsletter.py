@@ -18,7 +18,8 @@ from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
 from .core.texts import Texts
-from .core import reader, state
+from .core import state
+from .core.reader import parse_day, read_meta, source_files
 from .errors import ContentError
 from .render import BlockCall, PageRef, register_block, site_url
 from .schema import validate
@@ -27,26 +28,6 @@ from .site import Project, cached, preload
 FOLDER = "newsletter"
 ISSUE_NAME = re.compile(r"^issue-(\d+)\.md$")
 SECTIONS = ("news", "success_stories", "key_figures", "practical_sheets")  # the Roadmap's sections
-
-
-def read_meta(path: Path, file: str) -> dict:
-    """The front matter of a Markdown file, dates as text; {} when there is none."""
-    return reader.read_page(path, file)[0]
-
-
-def parse_day(value, file: str, field: str = "date") -> dt.date:
-    """A day written YYYY-MM-DD, or a ContentError naming the file and field."""
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ContentError(file, field, f'"{value}" is not a date', "write YYYY-MM-DD, e.g. 2022-11-16") from None
-
-
-def source_files(docs_dir: Path, lang: str, folder: str) -> list[tuple[str, Path, str]]:
-    """(path relative to the language folder, file, file name for messages) of folder/*.md but index.md."""
-    root = Path(docs_dir) / lang
-    return [(p.relative_to(root).as_posix(), p, f"docs/{lang}/{p.relative_to(root).as_posix()}")
-            for p in sorted((root / folder).glob("*.md")) if p.name != "index.md"]
 
 
 # -- issues ----------------------------------------------------------------------------------------

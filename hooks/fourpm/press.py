@@ -19,7 +19,7 @@ from .core.texts import Texts
 from .data import read_yaml
 from .core.languages import Languages
 from .errors import ContentError, did_you_mean
-from .newsletter import parse_day, read_meta, source_files
+from .core.reader import parse_day, read_meta, source_files
 from .render import BlockCall, PageRef, register_block
 from .schema import validate
 from .site import Project, cached, preload

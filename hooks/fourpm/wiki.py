@@ -18,10 +18,9 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
-from .data import country_name
 from .errors import ContentError, did_you_mean
 from .datapages import dataset
-from .newsletter import read_meta
+from .core.reader import read_meta
 from .render import BlockCall, PageRef, register_block
 from .schema import validate
 from .site import Project, cached, preload
@@ -208,7 +207,7 @@ def partner_block(call: BlockCall) -> str:
             when = call.renderer.langs.date_range(event.start, event.end, lang) if event.exact else event.during.names[lang]
             events.append({"name": event.names[lang], "when": when, "city": event.city(lang)})
     view = {"name": partner.name(lang), "kind": labels[f"pk_{partner.kind}"],
-            "country": country_name(partner.country, lang), "city": partner.city(lang), "year": partner.year,
+            "country": call.renderer.langs.country(partner.country, lang), "city": partner.city(lang), "year": partner.year,
             "website": partner.website, "description": partner.description(lang), "events": events,
             "index": call.renderer.url(f"{PARTNERS}/index.md", call.page)}
     return _macros(call).wiki_partner(view, labels)

@@ -87,6 +87,10 @@ class Languages:
         """The name of any language (other: a code such as de), in language code."""
         return Locale.parse(other).get_display_name(self.locale(code)) or other
 
+    def country(self, territory: str | None, code: str) -> str | None:
+        """The name of a country (an ISO code such as SN) in language code."""
+        return Locale.parse(self.locale(code)).territories.get(territory, territory) if territory else None
+
     def number(self, value: float, code: str) -> str:
         return format_decimal(value, locale=self.locale(code))
 

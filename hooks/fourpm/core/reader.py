@@ -205,3 +205,24 @@ def _yaml_error(err: yaml.YAMLError, file: str, offset: int, text: str) -> Conte
     elif "found undefined alias" in str(err):
         problem, hint = f"uses an alias that is not defined ({problem})", "define the anchor (&name) before *name"
     return ContentError(file, where, f"is not valid YAML: {problem}", hint)
+
+
+# -- the pages of a folder, as the publications read them ------------------------------------------
+def read_meta(path: Path, file: str) -> dict:
+    """The front matter of a Markdown file, dates as text; {} when there is none."""
+    return read_page(path, file)[0]
+
+
+def parse_day(value, file: str, field: str = "date") -> dt.date:
+    """A day written YYYY-MM-DD, or a ContentError naming the file and field."""
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ContentError(file, field, f'"{value}" is not a date', "write YYYY-MM-DD, e.g. 2022-11-16") from None
+
+
+def source_files(docs_dir: Path, lang: str, folder: str) -> list[tuple[str, Path, str]]:
+    """(path relative to the language folder, file, file name for messages) of folder/*.md but index.md."""
+    root = Path(docs_dir) / lang
+    return [(p.relative_to(root).as_posix(), p, f"docs/{lang}/{p.relative_to(root).as_posix()}")
+            for p in sorted((root / folder).glob("*.md")) if p.name != "index.md"]
