@@ -17,6 +17,9 @@
   const text = box.dataset;
   const bundle = new URL(text.fpmBundle, location.href); // resolved once: instant navigation changes location
   const MAX_RESULTS = 10, MAX_SECTIONS = 3;
+  // A query runs once typing pauses this long (Pagefind's own UI waits 300 ms): each query fetches its
+  // results' fragments, and a reader typing "carbone" key by key should not fetch those of "c", "ca"...
+  const PAUSE_MS = 250;
 
   // The Pagefind module, initialised for the language of the page (<html lang>, which Pagefind reads).
   let engine = null, engineLang = null;
@@ -50,6 +53,7 @@
     try {
       const module = await pagefind();
       const search = await module.search(query, kind.value ? { filters: { kind: kind.value } } : {});
+      if (ticket !== latest) return; // a newer query runs: fetch nothing more for this one
       const pages = await Promise.all(search.results.slice(0, MAX_RESULTS).map(result => result.data()));
       if (ticket === latest) render(search.results.length, pages);
     } catch (error) {
@@ -116,7 +120,7 @@
 
   input.addEventListener("focus", () => { toggle.checked = true; });
   toggle.addEventListener("change", () => (toggle.checked ? input.focus() : input.blur()));
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 60); });
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, input.value.trim() ? PAUSE_MS : 0); });
   kind.addEventListener("change", run);
   form.addEventListener("submit", event => { event.preventDefault(); list.querySelector("a[href]")?.click(); });
   form.addEventListener("reset", () => setTimeout(() => { run(); input.focus(); }));
