@@ -167,13 +167,19 @@ def rechunk(folder: Path, lang: str, chunks: list, positions: int = CHUNK_POSITI
     sorts after that (the first one from ""): every word, and every beginning of a word being typed,
     falls in one chunk, which holds a word it begins. (Pagefind cuts `to` short too, so that a chunk's
     last words can fall between two chunks: rare with a handful of chunks, not with dozens.)"""
-    words = []
+    words = []  # (stem, word positions, its CBOR bytes, copied as they are: re-encoding costs more than Pagefind)
     for _from, _to, name in chunks:
-        words += _uncbor(_read(folder / f"{name}.pf_index"))[0]
+        data = _read(folder / f"{name}.pf_index")
+        _major, _one, at = _header(data, 0)  # [[word, ...]]
+        _major, count, at = _header(data, at)
+        for _ in range(count):  # a word: [stem, [[page, positions, meta positions]...], [[variant, pages]...]]
+            word, end = _item(data, at)
+            words.append((word[0], sum(len(page[1]) + 1 for page in word[1]), data[at:end]))
+            at = end
         (folder / f"{name}.pf_index").unlink()
     pieces, piece, size = [], [], 0
-    for word in words:  # [stem, [[page, locations, meta locations]...], [[variant, pages]...]]
-        size += sum(len(page[1]) + 1 for page in word[1])
+    for word in words:
+        size += word[1]
         piece.append(word)
         if size >= positions:
             pieces.append(piece)
@@ -183,7 +189,7 @@ def rechunk(folder: Path, lang: str, chunks: list, positions: int = CHUNK_POSITI
     for left, right in zip(entries, entries[1:]):
         right[0] = next(right[0][:n] for n in range(1, len(right[0]) + 1) if right[0][:n] > left[1])
     for entry, piece in zip(entries, pieces):
-        data = SIGNATURE + _cbor([piece])
+        data = SIGNATURE + _head(4, 1) + _head(4, len(piece)) + b"".join(word[2] for word in piece)
         digest, length = hashlib.sha256(data).hexdigest(), 7
         while (folder / f"{lang}_{digest[:length]}.pf_index").exists():  # Pagefind lengthens names that collide
             length += 1
@@ -219,15 +225,19 @@ def _uncbor(data: bytes):
     return value
 
 
-def _item(data: bytes, at: int):
+def _header(data: bytes, at: int) -> tuple[int, int, int]:
+    """An item's major type, its number (value or length) and where its content starts."""
     major, info, at = data[at] >> 5, data[at] & 31, at + 1
     if info < 24:
-        n = info
-    elif info <= 27:
+        return major, info, at
+    if info <= 27:
         size = 1 << (info - 24)
-        n, at = int.from_bytes(data[at:at + size], "big"), at + size
-    else:
-        raise ValueError(f"unexpected CBOR item {data[at - 1]:#x} in a Pagefind chunk")
+        return major, int.from_bytes(data[at:at + size], "big"), at + size
+    raise ValueError(f"unexpected CBOR item {data[at - 1]:#x} in a Pagefind chunk")
+
+
+def _item(data: bytes, at: int):
+    major, n, at = _header(data, at)
     if major == 0:
         return n, at
     if major == 1:  # negative: Pagefind marks a word's weight with negative positions
