@@ -145,9 +145,26 @@ def test_a_result_list_holds_what_the_template_gives(browser, served, langs):
     with tab(browser, served) as (page, _recorder):
         visit(page, served.url(langs[lang]))
         _count, results = query(page, "carbone")
-        assert page.eval_on_selector_all(f"{RESULTS} > li", "items => items.length") == len(results) <= 10
+        assert page.eval_on_selector_all(f"{RESULTS} > li", "items => items.length") == len(results) <= 10  # drawn
         assert any(len(r["links"]) > 1 and all(link.startswith(r["href"] + "#") for link in r["links"][1:])
                    for r in results)
+
+
+def test_more_results_are_drawn_as_the_reader_scrolls_to_the_end_of_the_list(browser, served, langs):
+    """The first results are drawn at once; the next ones, and the fragments they need, only when the
+    reader scrolls near the end of the list, as Material draws its results."""
+    with tab(browser, served) as (page, recorder):
+        visit(page, served.url(langs[LANGS_OF_CONFIG[0]]))
+        count, results = query(page, "carbone")
+        assert _number(count) > len(results) > 0, count
+        fragments = lambda: [url for url in recorder.requests if url.endswith(".pf_fragment")]  # noqa: E731
+        assert len(fragments()) == len(results)  # only those of the results drawn
+        for _batch in range(2):
+            drawn = page.eval_on_selector_all(f"{RESULTS} > li", "items => items.length")
+            page.eval_on_selector(".md-search__scrollwrap", "wrap => { wrap.scrollTop = wrap.scrollHeight; }")
+            page.wait_for_function(f"() => document.querySelectorAll('{RESULTS} > li').length > {drawn}")
+        assert len(fragments()) == page.eval_on_selector_all(f"{RESULTS} > li", "items => items.length") > len(results)
+        assert recorder.console_errors == []
 
 
 def test_the_search_keeps_working_with_material_instant_navigation(browser, mini_site):
