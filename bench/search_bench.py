@@ -88,11 +88,12 @@ def _files(site: Path, kind: str, urls: list[str], base: str) -> dict:
 
 
 # What each file of a first query is, for the breakdown (the first pattern that matches names it).
-PARTS = [("Pagefind's WebAssembly for the language", r"pagefind/wasm\."), ("Pagefind's script", r"pagefind/pagefind\.js$"),
-         ("the language's index metadata", r"\.pf_meta$"), ("Pagefind's entry file", r"pagefind-entry\.json$"),
+PARTS = [("Pagefind's WebAssembly for the language", r"pagefind/wasm\."),
+         ("Pagefind's script", r"pagefind/pagefind\.js$"), ("the language's index metadata", r"\.pf_meta$"),
+         ("Pagefind's entry file", r"pagefind-entry\.json$"),
          ("word index chunks", r"\.pf_index$"), ("filter chunks", r"\.pf_filter$"),
          ("fragments (one per result shown: its text, title, section)", r"\.pf_fragment$"),
-         ("our script and styles (fetched with the page)", r"^assets/"),
+         ("our script and styles (fetched with the page)", r"^assets/(javascripts/search\.js|stylesheets/search\.css)$"),
          ("Material's index of every language", r"^search/"), ("lunr, its stemmers and Material's worker", r".")]
 
 

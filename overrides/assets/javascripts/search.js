@@ -71,8 +71,8 @@
 
   // The next batch, if the open list's end is in view (or near it) and results are left to draw.
   async function more() {
-    const view = scrollwrap.getBoundingClientRect();
-    if (drawing || !pending.length || !toggle.checked || list.getBoundingClientRect().bottom > view.bottom + NEAR_PX) return;
+    if (drawing || !pending.length || !toggle.checked) return;
+    if (list.getBoundingClientRect().bottom > scrollwrap.getBoundingClientRect().bottom + NEAR_PX) return;
     const ticket = latest, batch = pending.splice(0, BATCH);
     drawing = true;
     try {
@@ -143,7 +143,10 @@
   list.addEventListener("focusin", more); // the arrows and Tab reach the last results drawn: draw more
   input.addEventListener("focus", () => { toggle.checked = true; });
   toggle.addEventListener("change", () => (toggle.checked ? (input.focus(), more()) : input.blur()));
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, input.value.trim() ? PAUSE_MS : 0); });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, input.value.trim() ? PAUSE_MS : 0); // an emptied box clears at once
+  });
   kind.addEventListener("change", run);
   form.addEventListener("submit", event => { event.preventDefault(); list.querySelector("a[href]")?.click(); });
   form.addEventListener("reset", () => setTimeout(() => { run(); input.focus(); }));
