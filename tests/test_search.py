@@ -238,7 +238,10 @@ def test_pagefind_filter_chunks_come_out_the_same_whatever_order_pagefind_wrote(
         (root / "filter").mkdir(parents=True)
         pack = lambda data: gzip.compress(search.SIGNATURE + data, mtime=0)  # noqa: E731
         (root / "filter" / f"en_{chunk}.pf_filter").write_bytes(pack(search._cbor(["kind", values])))
-        (root / "pagefind.en_0123456789.pf_meta").write_bytes(pack(search._cbor(["1.5.2", [["kind", f"en_{chunk}"]]])))
+        (root / "index").mkdir()
+        # [version, pages, word index chunks, filters, sorts, meta fields], as Pagefind 1.5.2 writes it
+        meta = ["1.5.2", [], [], [["kind", f"en_{chunk}"]], [], []]
+        (root / "pagefind.en_0123456789.pf_meta").write_bytes(pack(search._cbor(meta)))
         (root / "pagefind-entry.json").write_text(json.dumps({"languages": {"en": {"hash": "en_0123456789"}}}))
         return root
 
@@ -251,5 +254,40 @@ def test_pagefind_filter_chunks_come_out_the_same_whatever_order_pagefind_wrote(
     assert files[0] == files[1]
     entry = json.loads((one / "pagefind-entry.json").read_text())
     meta = search._uncbor(search._read(one / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"))
-    chunk = one / "filter" / f"{meta[1][0][1]}.pf_filter"
+    chunk = one / "filter" / f"{meta[3][0][1]}.pf_filter"
     assert search._uncbor(search._read(chunk)) == ["kind", [["objective", [0, 1, 300]], ["wiki", [3, 4]]]]
+
+
+def test_the_word_index_is_cut_in_small_chunks_that_the_metadata_finds_by_word(tmp_path):
+    """rechunk() cuts Pagefind's word index chunks into smaller ones: every word kept, in order, once;
+    each chunk under the size (plus its last word); each word, and each beginning of a word as a reader
+    types it, falls in one chunk's [from, to] (as Pagefind's WebAssembly looks them up), which holds a
+    word it begins."""
+    import gzip
+    import random
+
+    rng = random.Random(13)
+    words = sorted({"".join(rng.choice("abcdeéz") for _ in range(rng.randint(3, 9))) for _ in range(400)})
+    # [stem, [[page, positions (a negative one sets a weight), meta positions]], variants], as in 1.5.2
+    packed = [[w, [[rng.randint(0, 90), [-25, *rng.sample(range(1, 900), rng.randint(1, 12))], []]
+                   for _ in range(rng.randint(1, 4))], []] for w in words]
+    folder = tmp_path / "index"
+    folder.mkdir()
+    old = []
+    for n, part in enumerate((packed[:250], packed[250:])):  # two chunks, as Pagefind might write them
+        name = f"fr_{n:07d}"
+        (folder / f"{name}.pf_index").write_bytes(gzip.compress(search.SIGNATURE + search._cbor([part])))
+        old.append([part[0][0], part[-1][0], name])
+
+    chunks = search.rechunk(folder, "fr", old, positions=200)
+    assert sorted(p.stem for p in folder.iterdir()) == sorted(name for _f, _t, name in chunks)  # old ones gone
+    assert 10 < len(chunks) < 60
+    pieces = [search._uncbor(search._read(folder / f"{name}.pf_index"))[0] for _f, _t, name in chunks]
+    assert [w for piece in pieces for w in piece] == packed
+    assert all(sum(len(p[1]) + 1 for w in piece[:-1] for p in w[1]) < 200 for piece in pieces)
+    for word in words:
+        for typed in (word[:n] for n in range(1, len(word) + 1)):
+            holding = [n for n, (start, end, _name) in enumerate(chunks) if start <= typed <= end]
+            assert len(holding) == 1 and any(w[0].startswith(typed) for w in pieces[holding[0]]), (word, typed)
+        assert word in [w[0] for w in pieces[holding[0]]]
+    assert search.rechunk(folder, "fr", chunks, positions=200) == chunks  # settled: a second pass changes nothing

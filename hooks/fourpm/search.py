@@ -121,12 +121,16 @@ def build_index(site_dir: Path) -> None:
     settle(site_dir / BUNDLE)
 
 
-# -- the same bytes from the same site -----------------------------------------------------------------
+# -- the same bytes from the same site, in smaller pieces --------------------------------------------------
 # Pagefind 1.5 writes each language's filter chunk in the order of a Rust HashMap, which changes from run
 # to run: the chunk's bytes, its hash-based name, the language's metadata file that names it and
 # pagefind-entry.json that names that. settle() writes the filter chunks with their values sorted, under a
 # name hashed from the sorted bytes, and renames what refers to them; the other files are already stable.
+# It also cuts the word index finer (rechunk): Pagefind's indexer cuts it every 20,000 word positions,
+# a constant of its code, about 30 KB gzipped, and a first query fetches a whole such chunk for a word.
 SIGNATURE = b"pagefind_dcd"
+META_CHUNKS = 2  # a language's metadata: [version, pages, word index chunks, filters, sorts, meta fields]
+CHUNK_POSITIONS = 2500  # word positions per chunk of the word index: a few KB gzipped
 
 
 def settle(bundle: Path) -> None:
@@ -141,7 +145,9 @@ def settle(bundle: Path) -> None:
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
     for lang, index in entry["languages"].items():
         meta = bundle / f"pagefind.{index['hash']}.pf_meta"
-        data = SIGNATURE + _read(meta)
+        fields = _uncbor(_read(meta))
+        fields[META_CHUNKS] = rechunk(bundle / "index", lang, fields[META_CHUNKS])
+        data = SIGNATURE + _cbor(fields)
         for before, after in renamed.items():  # names of the same length: the CBOR around them holds
             data = data.replace(before.encode(), after.encode())
         meta.unlink()
@@ -149,6 +155,47 @@ def settle(bundle: Path) -> None:
         _write(bundle / f"pagefind.{index['hash']}.pf_meta", data)
     entry["languages"] = dict(sorted(entry["languages"].items()))
     entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def rechunk(folder: Path, lang: str, chunks: list, positions: int = CHUNK_POSITIONS) -> list:
+    """Cut a language's word index chunks (folder/<hash>.pf_index, named by the metadata's [from, to,
+    hash] entries, in word order) into chunks of about `positions` word positions, as Pagefind's indexer
+    cuts them (its chunk_index): returns the new entries.
+
+    Pagefind's WebAssembly loads, for each word of a query, the chunk whose [from, to] holds it. Here a
+    chunk runs to its last word, and the next one from the shortest beginning of its first word that
+    sorts after that (the first one from ""): every word, and every beginning of a word being typed,
+    falls in one chunk, which holds a word it begins. (Pagefind cuts `to` short too, so that a chunk's
+    last words can fall between two chunks: rare with a handful of chunks, not with dozens.)"""
+    words = []  # (stem, word positions, its CBOR bytes, copied as they are: re-encoding costs more than Pagefind)
+    for _from, _to, name in chunks:
+        data = _read(folder / f"{name}.pf_index")
+        _major, _one, at = _header(data, 0)  # [[word, ...]]
+        _major, count, at = _header(data, at)
+        for _ in range(count):  # a word: [stem, [[page, positions, meta positions]...], [[variant, pages]...]]
+            word, end = _item(data, at)
+            words.append((word[0], sum(len(page[1]) + 1 for page in word[1]), data[at:end]))
+            at = end
+        (folder / f"{name}.pf_index").unlink()
+    pieces, piece, size = [], [], 0
+    for word in words:
+        size += word[1]
+        piece.append(word)
+        if size >= positions:
+            pieces.append(piece)
+            piece, size = [], 0
+    pieces += [piece] if piece else []
+    entries = [["" if n == 0 else piece[0][0], piece[-1][0], None] for n, piece in enumerate(pieces)]
+    for left, right in zip(entries, entries[1:]):
+        right[0] = next(right[0][:n] for n in range(1, len(right[0]) + 1) if right[0][:n] > left[1])
+    for entry, piece in zip(entries, pieces):
+        data = SIGNATURE + _head(4, 1) + _head(4, len(piece)) + b"".join(word[2] for word in piece)
+        digest, length = hashlib.sha256(data).hexdigest(), 7
+        while (folder / f"{lang}_{digest[:length]}.pf_index").exists():  # Pagefind lengthens names that collide
+            length += 1
+        entry[2] = f"{lang}_{digest[:length]}"
+        _write(folder / f"{entry[2]}.pf_index", data)
+    return entries
 
 
 def _read(chunk: Path) -> bytes:
@@ -170,25 +217,31 @@ def _sorted(value):
     return items
 
 
-# The little of CBOR (RFC 8949) that Pagefind's filter chunks use: unsigned integers, text, arrays (maps too).
+# The little of CBOR (RFC 8949) that Pagefind's chunks and metadata use: integers, text, arrays (maps too).
 def _uncbor(data: bytes):
     value, end = _item(data, 0)
     if end != len(data):
-        raise ValueError("trailing bytes in a Pagefind filter chunk")
+        raise ValueError("trailing bytes in a Pagefind chunk")
     return value
 
 
-def _item(data: bytes, at: int):
+def _header(data: bytes, at: int) -> tuple[int, int, int]:
+    """An item's major type, its number (value or length) and where its content starts."""
     major, info, at = data[at] >> 5, data[at] & 31, at + 1
     if info < 24:
-        n = info
-    elif info <= 27:
+        return major, info, at
+    if info <= 27:
         size = 1 << (info - 24)
-        n, at = int.from_bytes(data[at:at + size], "big"), at + size
-    else:
-        raise ValueError(f"unexpected CBOR item {data[at - 1]:#x} in a Pagefind filter chunk")
+        return major, int.from_bytes(data[at:at + size], "big"), at + size
+    raise ValueError(f"unexpected CBOR item {data[at - 1]:#x} in a Pagefind chunk")
+
+
+def _item(data: bytes, at: int):
+    major, n, at = _header(data, at)
     if major == 0:
         return n, at
+    if major == 1:  # negative: Pagefind marks a word's weight with negative positions
+        return -1 - n, at
     if major == 3:
         return data[at:at + n].decode("utf-8"), at + n
     if major == 4:
@@ -203,7 +256,7 @@ def _item(data: bytes, at: int):
             key, at = _item(data, at)
             pairs[key], at = _item(data, at)
         return pairs, at
-    raise ValueError(f"unexpected CBOR type {major} in a Pagefind filter chunk")
+    raise ValueError(f"unexpected CBOR type {major} in a Pagefind chunk")
 
 
 def _head(major: int, n: int) -> bytes:
@@ -215,7 +268,7 @@ def _head(major: int, n: int) -> bytes:
 
 def _cbor(value) -> bytes:
     if isinstance(value, int):
-        return _head(0, value)
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
     if isinstance(value, str):
         raw = value.encode("utf-8")
         return _head(3, len(raw)) + raw

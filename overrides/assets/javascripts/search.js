@@ -16,7 +16,13 @@
   const templates = { result: box.querySelector("template[data-fpm-result]"), sub: box.querySelector("template[data-fpm-sub]") };
   const text = box.dataset;
   const bundle = new URL(text.fpmBundle, location.href); // resolved once: instant navigation changes location
-  const MAX_RESULTS = 10, MAX_SECTIONS = 3;
+  const scrollwrap = box.querySelector(".md-search__scrollwrap");
+  // Results are drawn a batch at a time, the next one when the reader scrolls near the end of the list
+  // (as Material draws 10, then 4 by 4): each result costs its page's fragment, about 1.3 KB.
+  const BATCH = 5, MAX_SECTIONS = 3, NEAR_PX = 100;
+  // A query runs once typing pauses this long (Pagefind's own UI waits 300 ms): each query fetches its
+  // results' fragments, and a reader typing "carbone" key by key should not fetch those of "c", "ca"...
+  const PAUSE_MS = 250;
 
   // The Pagefind module, initialised for the language of the page (<html lang>, which Pagefind reads).
   let engine = null, engineLang = null;
@@ -38,10 +44,11 @@
     return engine;
   }
 
-  let latest = 0, timer = 0;
+  let latest = 0, timer = 0, pending = [], drawing = false;
   async function run() {
     const query = input.value.trim(), ticket = ++latest;
     if (text.fpmAvailable !== "true") return; // the box already says search is not in the preview
+    pending = [];
     if (!query) {
       meta.textContent = text.fpmPlaceholder;
       list.replaceChildren();
@@ -50,32 +57,50 @@
     try {
       const module = await pagefind();
       const search = await module.search(query, kind.value ? { filters: { kind: kind.value } } : {});
-      const pages = await Promise.all(search.results.slice(0, MAX_RESULTS).map(result => result.data()));
-      if (ticket === latest) render(search.results.length, pages);
+      if (ticket !== latest) return; // a newer query runs: fetch nothing more for this one
+      const pages = await Promise.all(search.results.slice(0, BATCH).map(result => result.data()));
+      if (ticket !== latest) return;
+      meta.textContent = count(search.results.length);
+      list.replaceChildren(...pages.map(item));
+      pending = search.results.slice(BATCH);
+      more();
     } catch (error) {
       if (ticket === latest) meta.textContent = text.fpmError;
     }
+  }
+
+  // The next batch, if the open list's end is in view (or near it) and results are left to draw.
+  async function more() {
+    if (drawing || !pending.length || !toggle.checked) return;
+    if (list.getBoundingClientRect().bottom > scrollwrap.getBoundingClientRect().bottom + NEAR_PX) return;
+    const ticket = latest, batch = pending.splice(0, BATCH);
+    drawing = true;
+    try {
+      const pages = await Promise.all(batch.map(result => result.data()));
+      if (ticket === latest) list.append(...pages.map(item));
+    } catch (error) {
+      if (ticket === latest) meta.textContent = text.fpmError;
+    } finally {
+      drawing = false;
+    }
+    more(); // this batch may not fill the view, or a newer query waited for this one
   }
 
   function count(n) {
     return n === 0 ? text.fpmNone : n === 1 ? text.fpmOne : text.fpmOther.replace("#", n);
   }
 
-  function render(n, pages) {
-    meta.textContent = count(n);
-    list.replaceChildren(...pages.map(page => {
-      const item = templates.result.content.firstElementChild.cloneNode(true);
-      const link = item.querySelector("a");
-      fill(link, page.url, page.meta.title || page.url, page.excerpt);
-      item.querySelector("[data-fpm-section]").textContent = page.meta.section || "";
-      const sections = page.sub_results.filter(sub => sub.url !== page.url).slice(0, MAX_SECTIONS);
-      for (const sub of sections) {
-        const subLink = templates.sub.content.firstElementChild.cloneNode(true);
-        fill(subLink, sub.url, sub.title, sub.excerpt);
-        item.append(subLink);
-      }
-      return item;
-    }));
+  function item(page) {
+    const element = templates.result.content.firstElementChild.cloneNode(true);
+    fill(element.querySelector("a"), page.url, page.meta.title || page.url, page.excerpt);
+    element.querySelector("[data-fpm-section]").textContent = page.meta.section || "";
+    const sections = page.sub_results.filter(sub => sub.url !== page.url).slice(0, MAX_SECTIONS);
+    for (const sub of sections) {
+      const subLink = templates.sub.content.firstElementChild.cloneNode(true);
+      fill(subLink, sub.url, sub.title, sub.excerpt);
+      element.append(subLink);
+    }
+    return element;
   }
 
   function fill(link, url, title, excerpt) {
@@ -114,9 +139,14 @@
     stops[(Math.max(at, 0) + step + stops.length) % stops.length].focus();
   }
 
+  scrollwrap.addEventListener("scroll", more, { passive: true });
+  list.addEventListener("focusin", more); // the arrows and Tab reach the last results drawn: draw more
   input.addEventListener("focus", () => { toggle.checked = true; });
-  toggle.addEventListener("change", () => (toggle.checked ? input.focus() : input.blur()));
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 60); });
+  toggle.addEventListener("change", () => (toggle.checked ? (input.focus(), more()) : input.blur()));
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, input.value.trim() ? PAUSE_MS : 0); // an emptied box clears at once
+  });
   kind.addEventListener("change", run);
   form.addEventListener("submit", event => { event.preventDefault(); list.querySelector("a[href]")?.click(); });
   form.addEventListener("reset", () => setTimeout(() => { run(); input.focus(); }));
