@@ -255,6 +255,39 @@ def test_ctrl_c_in_the_pdf_stage_stops_everything_quietly(pdf_site, hammered):  
     assert (pdf_site / "site" / "index.html").read_text(encoding="utf-8") == "the previous site"
 
 
+def test_a_language_process_killed_mid_build_fails_the_build_in_one_line(pdf_site):  # noqa: F811
+    """The out-of-memory killer, say: the build ends and says which language, instead of waiting forever."""
+    write_tree(pdf_site, {"site/index.html": "the previous site"})
+    process = start_build(pdf_site)
+    deadline = time.monotonic() + 60
+    while len(children := [pid for pid, command in processes_of(process.pid) if b"tools.build" in command]) < 3:
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.01)
+    os.kill(int(children[0]), signal.SIGKILL)
+    try:
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 1 and "Traceback" not in err, err
+    assert re.fullmatch(r"Build failed: the process building (fr|en|es) ended before it finished \(killed by signal 9: "
+                        r"out of memory\?\); build again\. The previous site was left unchanged\.", err.splitlines()[-1])
+    assert (pdf_site / "site" / "index.html").read_text(encoding="utf-8") == "the previous site"
+    assert not list(pdf_site.glob(".site.build-*"))
+
+
+def processes_of(parent: int) -> list[tuple[str, bytes]]:
+    """(pid, command line) of the running children of parent."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if re.search(r"\nPPid:\t(\d+)\n", (proc / "status").read_text()).group(1) == str(parent):
+                found.append((proc.name, (proc / "cmdline").read_bytes()))
+        except (OSError, AttributeError):
+            continue
+    return found
+
+
 def pdf_workers_of(build: int) -> list[str]:
     """The PDF workers running now that descend from the build process (through its language
     processes or not); the workers' own short-lived forks and other builds on the machine aside."""

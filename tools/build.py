@@ -247,8 +247,10 @@ def _finished(running: dict, languages: list[str]):
                 result = None
             reader.close()
             process.join()
-            yield result or (index, "error", [f"the process building {languages[index]} stopped "
-                                              f"(exit code {process.exitcode})"])
+            code = process.exitcode
+            why = f"killed by signal {-code}: out of memory?" if code < 0 else f"exit code {code}"
+            yield result or (index, "error", [f"the process building {languages[index]} ended before it "
+                                              f"finished ({why}); build again"])
 
 
 def _stop(running: dict) -> None:
