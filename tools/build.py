@@ -240,13 +240,14 @@ def _finished(running: dict, languages: list[str]):
     """Yield (index, status, value) of each language as it ends, removing it from running."""
     while running:
         for reader in multiprocessing.connection.wait(list(running)):
-            index, process = running.pop(reader)
+            index, process = running[reader]
             try:
                 result = reader.recv()
             except EOFError:  # it died without an answer
                 result = None
-            reader.close()
             process.join()
+            del running[reader]  # only now: if interrupted before, _stop still ends it
+            reader.close()
             code = process.exitcode
             why = f"killed by signal {-code}: out of memory?" if code < 0 else f"exit code {code}"
             yield result or (index, "error", [f"the process building {languages[index]} ended before it "
