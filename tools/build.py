@@ -23,8 +23,10 @@ import gzip
 import io
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -149,9 +151,11 @@ def _quiet_errors(record: logging.LogRecord) -> bool:
     return record.levelno < logging.ERROR
 
 
-def _language_process(parent: int) -> None:
-    """A language process dies with the build process, even if it is killed (SIGKILL)."""
+def _language_process(parent: int, index: int, job: tuple, answer) -> None:
+    """One language in a forked process: it dies with the build process, even if that is killed
+    (SIGKILL), and Ctrl-C ends it quietly; its result goes back through its own pipe."""
     die_with_parent(parent)
+    answer.send(_worker((index, job)))
 
 
 def _worker(args: tuple) -> tuple[int, str, object]:
@@ -192,27 +196,68 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     except ContentError as error:
         raise BuildFailed(str(error)) from None
     parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
+    running: dict = {}
     try:
         jobs = [(config_file, part, strict, lang) for part, lang in zip(parts, languages)]
         results: list = [None] * len(jobs)
         stages: list[pdf_render.Outcome] = []
-        # One process per language, even on fewer cores: three equal jobs on two cores finish in 1.5
-        # units of time, not 2. fork: workers start with MkDocs, Material and our hooks imported.
-        with multiprocessing.get_context("fork").Pool(len(jobs), _language_process, (os.getpid(),)) as pool:
-            for index, status, value in pool.imap_unordered(_worker, enumerate(jobs)):
-                results[index] = (status, value)
-                # A language's PDFs are rendered as soon as it is built, while the others build: one
-                # PDF stage at a time, so one budget of workers (a core each) for the whole build.
-                if status == "ok" and value and all(r is None or r[0] == "ok" for r in results):
-                    stages.append(pdf_render.render_jobs(value, parts[index], root))
+        _start_languages(jobs, running)
+        for index, status, value in _finished(running, languages):
+            results[index] = (status, value)
+            # A language's PDFs are rendered as soon as it is built, while the others build: one
+            # PDF stage at a time, so one budget of workers (a core each) for the whole build.
+            if status == "ok" and value and all(r is None or r[0] == "ok" for r in results):
+                stages.append(pdf_render.render_jobs(value, parts[index], root))
         errors = [message for status, value in results if status == "error" for message in value]
         if errors:  # the same bad input stops every language: say it once
             raise BuildFailed("; ".join(dict.fromkeys(errors)))
         _merge(parts, out)
         _report_pdfs(stages, out, strict)
-    finally:
+    finally:  # interrupted (Ctrl-C, an error): no language process outlives the build
+        _stop(running)
         for part in parts:
             shutil.rmtree(part, ignore_errors=True)
+
+
+# One process per language, even on fewer cores: three equal jobs on two cores finish in 1.5 units of
+# time, not 2. fork: they start with MkDocs, Material and our hooks imported. Not multiprocessing.Pool:
+# a pool process that has finished its language waits for more work holding the pool's queue lock;
+# Ctrl-C kills it with the lock held, and Pool.terminate() then waits for that lock forever.
+def _start_languages(jobs: list[tuple], running: dict) -> None:
+    """Start one process per job, each in running as {pipe: (index, process)} once started."""
+    context = multiprocessing.get_context("fork")
+    for index, job in enumerate(jobs):
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_language_process, args=(os.getpid(), index, job, writer))
+        process.start()
+        writer.close()  # the child holds the only writer left: its death reads as end of file
+        running[reader] = (index, process)
+
+
+def _finished(running: dict, languages: list[str]):
+    """Yield (index, status, value) of each language as it ends, removing it from running."""
+    while running:
+        for reader in multiprocessing.connection.wait(list(running)):
+            index, process = running[reader]
+            try:
+                result = reader.recv()
+            except EOFError:  # it died without an answer
+                result = None
+            process.join()
+            del running[reader]  # only now: if interrupted before, _stop still ends it
+            reader.close()
+            code = process.exitcode
+            why = f"killed by signal {-code}: out of memory?" if code < 0 else f"exit code {code}"
+            yield result or (index, "error", [f"the process building {languages[index]} ended before it "
+                                              f"finished ({why}); build again"])
+
+
+def _stop(running: dict) -> None:
+    """Kill the language processes still running (none after a build that went to its end)."""
+    for reader, (_index, process) in running.items():
+        process.kill()
+        process.join()
+        reader.close()
 
 
 def _report_pdfs(stages: list, out: Path, strict: bool) -> None:
@@ -301,6 +346,12 @@ def _reason(error: BaseException) -> str:
     return text
 
 
+def _interrupted(_signum, _frame) -> None:
+    """The first Ctrl-C stops the build; a second one must not stop it while it cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site")
@@ -312,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     from mkdocs.exceptions import Abort, MkDocsException
 
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _interrupted)
     try:
         build_site(args.site_dir, args.config_file, strict=not args.no_strict, parallel=not args.sequential)
     except (Abort, MkDocsException, BuildFailed, ContentError) as error:
