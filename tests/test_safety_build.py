@@ -23,6 +23,36 @@ from fourpm.symlinks import check_links
 from test_pdf_build import KIT, KITS, pdf_site  # noqa: F401 - the small site with a press kit in 3 languages
 
 
+@pytest.fixture(scope="module")
+def warm_pdf_project(tmp_path_factory) -> Path:
+    """A pdf_site built once, cache included, for the tests that start from a built site."""
+    import shutil
+
+    from conftest import make_mini_site
+    from test_pdf_build import CONTACTS
+
+    project = make_mini_site(tmp_path_factory.mktemp("warm"))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\nextra:\n", "\nextra:\n" + CONTACTS, 1), encoding="utf-8")
+    write_tree(project, KIT)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FPM_PDF_CACHE", str(project / ".cache" / "pdf"))
+        env.setenv("SOURCE_DATE_EPOCH", "1764000000")
+        env.delenv("FPM_PDF", raising=False)
+        build(project)
+    return project
+
+
+@pytest.fixture
+def built_pdf_site(pdf_site, warm_pdf_project) -> Path:  # noqa: F811
+    """pdf_site as a first build left it: its site and its PDF cache (a copy of warm_pdf_project's)."""
+    import shutil
+
+    for folder in ("site", ".cache"):
+        shutil.copytree(warm_pdf_project / folder, pdf_site / folder, dirs_exist_ok=True)
+    return pdf_site
+
+
 def tools_build(project: Path, *args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
     """python -m tools.build on project, as `make site` runs it, with umask 022."""
     return subprocess.run([sys.executable, "-m", "tools.build", "--config-file", str(project / "mkdocs.yml"),
@@ -96,8 +126,8 @@ def entries(project: Path, suffix: str) -> list[Path]:
     return sorted((project / ".cache" / "pdf").glob(f"press-kit-*.{suffix}"))
 
 
-def test_a_truncated_cached_pdf_is_rendered_again(pdf_site):  # noqa: F811
-    site = build(pdf_site)
+def test_a_truncated_cached_pdf_is_rendered_again(built_pdf_site):
+    pdf_site, site = built_pdf_site, built_pdf_site / "site"
     good = (site / KITS["fr"]).read_bytes()
     cached = next(p for p in entries(pdf_site, "pdf") if p.name.startswith("press-kit-fr."))
     cached.write_bytes(good[:1000])
@@ -109,8 +139,8 @@ def test_a_truncated_cached_pdf_is_rendered_again(pdf_site):  # noqa: F811
 
 @pytest.mark.parametrize("record", ["{not json", "[]", '{"pages": 1}', '{"pages": "x", "refused": [], '
                                     '"sha256": "0", "files": {}}', ""])
-def test_a_corrupt_record_is_rendered_again_without_a_traceback(pdf_site, record):  # noqa: F811
-    build(pdf_site)
+def test_a_corrupt_record_is_rendered_again_without_a_traceback(built_pdf_site, record):
+    pdf_site = built_pdf_site
     for meta in entries(pdf_site, "json"):
         meta.write_text(record, encoding="utf-8")
     site = build(pdf_site)
