@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LANGUAGES, ROOT, build, write_tree
+from conftest import LANGUAGES, ROOT, build, make_mini_site, write_tree
 from fourpm.errors import ContentError
 from fourpm.frontmatter import split
 from fourpm.press import load_press_review, load_releases, review_by_month
@@ -136,9 +136,11 @@ def pub_site(mini_site: Path) -> Path:
     return add_publications(mini_site)
 
 
-@pytest.fixture
-def pub_built(pub_site: Path) -> Path:
-    return build(pub_site)
+@pytest.fixture(scope="module")
+def pub_built(tmp_path_factory) -> Path:
+    """The publications site built once per test file, for the tests that only read it (mark them
+    `site`: this fixture's name is not one conftest knows)."""
+    return build(add_publications(make_mini_site(tmp_path_factory.mktemp("pub"))))
 
 
 def read(site: Path, path: str) -> str:
@@ -238,6 +240,7 @@ def test_releases_newest_first_with_dates_from_the_french_page(pub_site):
     assert releases[0].title("es") == "Roadmap es" and releases[0].date.isoformat() == "2022-11-16"
 
 
+@pytest.mark.site
 def test_release_pages_and_list_in_built_site(pub_built):
     for lang, prefix in LANGS.items():
         listing = article(read(pub_built, f"{prefix}press/releases/index.html"))
@@ -277,6 +280,7 @@ def test_press_review_grouped_by_month_newest_first(pub_site):
     assert november["approximate"] and november["date"] == "novembre 2022" and november["language_name"] == "anglais"
 
 
+@pytest.mark.site
 def test_press_review_page_in_each_language(pub_built):
     for lang, prefix in LANGS.items():
         review = article(read(pub_built, f"{prefix}press/review/index.html"))
