@@ -3,6 +3,7 @@ then what a built site gives readers in the three languages."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -337,19 +338,50 @@ def test_a_bad_unsubscribe_placeholder_gets_a_clear_error(extra, lang, message):
     assert str(error.value).startswith(message) and "Mailchimp" in str(error.value)
 
 
-def test_without_an_unsubscribe_placeholder_the_edition_has_no_such_link_and_the_build_says_so(pub_site, caplog):
-    import logging
+class Records(logging.Handler):
+    """The messages logged while a module's fixture builds (caplog is per test)."""
 
-    from conftest import build
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
 
-    assert newsletter_email.unsubscribe_placeholder({}, "fr") is None
-    config = pub_site / "mkdocs.yml"
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def variant_built(tmp_path_factory):
+    """The publications site with two changes that do not meet, built once: no unsubscribe placeholder
+    in mkdocs.yml, and a PDF declared by issue 2 (built with FPM_PDF=1: the archive links only PDFs the
+    build makes). (site, messages the build logged)."""
+    from conftest import build, make_mini_site
+    from test_publications import add_publications
+
+    project = add_publications(make_mini_site(tmp_path_factory.mktemp("variant")))
+    config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("  newsletter: {unsubscribe: '*|UNSUB|*'}\n", ""),
                       encoding="utf-8")
-    caplog.set_level(logging.INFO)
-    site = build(pub_site)
+    path = project / FR2
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "pdf: newsletter-2\ntitle:", 1), encoding="utf-8")
+    records, root = Records(), logging.getLogger()
+    level = root.level
+    root.addHandler(records)
+    root.setLevel(logging.INFO)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("FPM_PDF", "1")
+            return build(project), records.messages
+    finally:
+        root.removeHandler(records)
+        root.setLevel(level)
+
+
+@pytest.mark.site
+def test_without_an_unsubscribe_placeholder_the_edition_has_no_such_link_and_the_build_says_so(variant_built):
+    site, messages = variant_built
+    assert newsletter_email.unsubscribe_placeholder({}, "fr") is None
     assert UNSUB not in (site / "newsletter/issue-1/email.html").read_text(encoding="utf-8")
-    said = [r.getMessage() for r in caplog.records if "have no unsubscribe link" in r.getMessage()]
+    said = [m for m in messages if "have no unsubscribe link" in m]
     assert len(said) == len(LANGS) and "extra.newsletter.unsubscribe" in said[0]
 
 
@@ -439,6 +471,7 @@ def test_scaffold_refuses_bad_existing_issues_and_writes_nothing(pub_site):
 
 
 # -- built site --------------------------------------------------------------------------------------
+@pytest.mark.site
 @pytest.mark.parametrize("kind", ["rss", "atom"])
 def test_built_feeds_parse_with_one_item_per_issue_linking_pages_of_their_language(pub_built, kind):
     for lang, prefix in LANGS.items():
@@ -454,6 +487,7 @@ def test_built_feeds_parse_with_one_item_per_issue_linking_pages_of_their_langua
             assert f'<html lang="{lang}"' in read(pub_built, url[len(SITE_URL):] + "index.html")
 
 
+@pytest.mark.site
 def test_every_page_links_the_feeds_of_its_language_in_its_head(pub_built):
     for lang, prefix in LANGS.items():
         for page in ("index.html", "objectives/a1/index.html", "newsletter/issue-1/index.html"):
@@ -463,6 +497,7 @@ def test_every_page_links_the_feeds_of_its_language_in_its_head(pub_built):
                                  rf'href="{SITE_URL}{prefix}newsletter/{kind}.xml">', head), (lang, page, kind)
 
 
+@pytest.mark.site
 def test_archive_lists_issues_newest_first_with_dates_of_the_language(pub_built):
     for lang, prefix in LANGS.items():
         archive = article(read(pub_built, f"{prefix}newsletter/index.html"))
@@ -476,6 +511,7 @@ def _site_file(site, url: str):
     return site / url[len(SITE_URL):]
 
 
+@pytest.mark.site
 def test_email_editions_in_built_site(pub_built):
     from PIL import Image
 
@@ -510,13 +546,9 @@ def test_email_editions_in_built_site(pub_built):
             assert html_links(document) == set(re.findall(r"\xa0<([^<>\s]+)>", text))
 
 
-def test_archive_links_each_issues_pdf_next_to_its_e_mail_and_text_editions(pub_site, monkeypatch):
-    from conftest import build
-
-    monkeypatch.setenv("FPM_PDF", "1")  # the archive links only PDFs the build makes
-    path = pub_site / FR2
-    path.write_text(path.read_text(encoding="utf-8").replace("title:", "pdf: newsletter-2\ntitle:", 1), encoding="utf-8")
-    site = build(pub_site)
+@pytest.mark.site
+def test_archive_links_each_issues_pdf_next_to_its_e_mail_and_text_editions(variant_built):
+    site, _messages = variant_built
     for lang, prefix in LANGS.items():
         archive = article(read(site, f"{prefix}newsletter/index.html"))
         items = archive.split("<li>")[1:]
