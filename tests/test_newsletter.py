@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, write_tree
 from fourpm import feeds, newsletter, newsletter_email
 from fourpm.errors import ContentError
-from test_publications import LANGS, SITE_URL, article, build_error, issue_text, read
+from test_publications import LANGS, SITE_URL, article, build_error, build_error_in_process, issue_text, read
 from test_publications import pub_built, pub_site  # noqa: F401 - shared fixtures
 from tools.newsletter import draft_texts, scaffold
 
@@ -74,15 +74,24 @@ def test_bad_issue_gets_a_clear_error_naming_file_and_field(pub_site, changes, m
     assert str(error.value).startswith(message)
 
 
-@pytest.mark.parametrize("changes, message", [
+BAD_ISSUES = [
     ({FR2: "---\nnumber: 2\ndate: 2022-11-31\ntitle: T\nsummary: S\n---\n"},
      "docs/fr/newsletter/issue-2.md, field 'date': \"2022-11-31\" is not a date"),
     ({FR2: issue_text("fr", 1, "2022-11-12").replace("number: 1", "number: 1")},
      "docs/fr/newsletter/issue-2.md, field 'number': 1 is already the number of docs/fr/newsletter/issue-1.md"),
-])
+]
+
+
+@pytest.mark.parametrize("changes, message", BAD_ISSUES[:1])
 def test_bad_issue_stops_the_build_with_one_line(pub_site, changes, message):
     write_tree(pub_site, changes)
-    assert message in build_error(pub_site)
+    assert message in build_error(pub_site)  # the command line, once
+
+
+@pytest.mark.parametrize("changes, message", BAD_ISSUES[1:])
+def test_bad_issue_stops_the_build_in_process_with_one_error(pub_site, changes, message, caplog):
+    write_tree(pub_site, changes)
+    assert message in build_error_in_process(pub_site, caplog)
 
 
 # -- feeds -------------------------------------------------------------------------------------------

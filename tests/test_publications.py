@@ -161,6 +161,20 @@ def build_error(project: Path) -> str:
     return result.stderr
 
 
+def build_error_in_process(project: Path, caplog) -> str:
+    """Build in this process, as `mkdocs build --strict`: it must stop with an error MkDocs reports (a
+    BuildError, then Abort, which the command prints without a traceback; any other exception escapes
+    pytest.raises). Return the errors it logged, one a line. Cheaper than build_error's new process."""
+    import logging
+
+    from mkdocs.exceptions import Abort
+
+    with pytest.raises(Abort, match="Aborted with a BuildError"):
+        build(project)
+    assert not [r for r in caplog.records if r.exc_info] and "Traceback" not in caplog.text
+    return "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+
+
 # -- the real site: every publication in every language ---------------------------------------------
 SECTIONS = ("newsletter", "press", "ambassadors", "communication-kit", "wiki")
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, build, make_mini_site, write_tree
 from fourpm import wiki
 from fourpm.errors import ContentError
-from test_publications import LANGS, add_publications, article, build_error, read
+from test_publications import LANGS, add_publications, article, build_error, build_error_in_process, read
 from test_publications import pub_built, pub_site  # noqa: F401 - shared fixtures
 
 
@@ -226,9 +226,10 @@ def test_a_hand_written_partner_page_is_refused(pub_site):
     assert "docs/fr/wiki/partners/cirad.md: the wiki's partner pages are generated from data/partners.yml" in build_error(pub_site)
 
 
-def test_a_partner_block_with_an_unknown_id_gets_a_clear_error(pub_site):
+def test_a_partner_block_with_an_unknown_id_gets_a_clear_error(pub_site, caplog):
     write_tree(pub_site, {"docs/fr/wiki/index.md": "---\ntitle: Wiki\n---\n\n<!-- 4p1000 wiki-partner id=cirat -->\n"})
-    assert 'docs/fr/wiki/index.md, line 5: id="cirat" is not a partner of data/partners.yml (did you mean cirad?)' in build_error(pub_site)
+    assert 'docs/fr/wiki/index.md, line 5: id="cirat" is not a partner of data/partners.yml (did you mean cirad?)' \
+        in build_error_in_process(pub_site, caplog)  # the command line: the test above
 
 
 # -- edit this page ----------------------------------------------------------------------------------
