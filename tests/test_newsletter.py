@@ -3,7 +3,6 @@ then what a built site gives readers in the three languages."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -347,24 +346,13 @@ def test_a_bad_unsubscribe_placeholder_gets_a_clear_error(extra, lang, message):
     assert str(error.value).startswith(message) and "Mailchimp" in str(error.value)
 
 
-class Records(logging.Handler):
-    """The messages logged while a module's fixture builds (caplog is per test)."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 @pytest.fixture(scope="module")
 def variant_built(tmp_path_factory):
     """The publications site with two changes that do not meet, built once: no unsubscribe placeholder
     in mkdocs.yml, and a PDF declared by issue 2 (built with FPM_PDF=1: the archive links only PDFs the
     build makes). (site, messages the build logged)."""
     from conftest import build, make_mini_site
-    from test_publications import add_publications
+    from test_publications import add_publications, logged
 
     project = add_publications(make_mini_site(tmp_path_factory.mktemp("variant")))
     config = project / "mkdocs.yml"
@@ -372,17 +360,9 @@ def variant_built(tmp_path_factory):
                       encoding="utf-8")
     path = project / FR2
     path.write_text(path.read_text(encoding="utf-8").replace("title:", "pdf: newsletter-2\ntitle:", 1), encoding="utf-8")
-    records, root = Records(), logging.getLogger()
-    level = root.level
-    root.addHandler(records)
-    root.setLevel(logging.INFO)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("FPM_PDF", "1")
-            return build(project), records.messages
-    finally:
-        root.removeHandler(records)
-        root.setLevel(level)
+    with pytest.MonkeyPatch.context() as patch, logged() as records:
+        patch.setenv("FPM_PDF", "1")
+        return build(project), [r.getMessage() for r in records]
 
 
 @pytest.mark.site

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from conftest import ROOT, build, make_mini_site, write_tree
 from fourpm import pdf
+from test_publications import build_error_in_process, logged
 
 pytestmark = pytest.mark.site  # every test here builds a site
 
@@ -218,17 +219,6 @@ def hostile_page(pdf_site, server):
     return secret
 
 
-class Records(logging.Handler):
-    """Every log record, as caplog keeps them, for a module's fixture (caplog is per test)."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
 @pytest.fixture(scope="module")
 def hostile_built(local_server, tmp_path_factory):
     """The press kit site with a page asking for local files and the web: built in strict mode, which
@@ -240,14 +230,9 @@ def hostile_built(local_server, tmp_path_factory):
         project = with_kit(make_mini_site(tmp_path_factory.mktemp("hostile")))
         pdf_env(patch, project)
         hostile_page(project, local_server)
-        records = Records()
-        logging.getLogger().addHandler(records)
-        try:
-            with pytest.raises(Abort, match="warnings in strict mode"):
-                build(project, strict=True)
-        finally:
-            logging.getLogger().removeHandler(records)
-        warnings = [r.getMessage() for r in records.records if r.levelname == "WARNING" and r.name.endswith("pdf")]
+        with logged(logging.WARNING) as records, pytest.raises(Abort, match="warnings in strict mode"):
+            build(project, strict=True)
+        warnings = [r.getMessage() for r in records if r.levelname == "WARNING" and r.name.endswith("pdf")]
         site = build(project, strict=False)
         return project, warnings, site, pdf.last_outcome
 
@@ -364,17 +349,9 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize("changes, message", BAD_INPUT[1:])
 def test_bad_input_stops_the_build_with_one_clear_line(pdf_site, changes, message, caplog):
-    """In process, as `mkdocs build` builds: an error MkDocs reports (BuildError, then Abort), printed
-    without a traceback; any other exception would escape pytest.raises. The command line is checked
-    once, below."""
-    from mkdocs.exceptions import Abort
-
+    """In process (the command line is checked once, below)."""
     write_tree(pdf_site, changes)
-    with pytest.raises(Abort, match="Aborted with a BuildError"):
-        build(pdf_site)
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert any(message in r.getMessage() for r in errors), [r.getMessage() for r in errors]
-    assert not [r for r in caplog.records if r.exc_info] and "Traceback" not in caplog.text
+    assert message in build_error_in_process(pdf_site, caplog)
     assert not list((pdf_site / "site").rglob("*.pdf")) if (pdf_site / "site").exists() else True
 
 

@@ -3,7 +3,9 @@ press review) in small built sites; clear errors on bad press data. The small pu
 (`pub_site`) defined here is shared by test_newsletter.py and test_wiki.py."""
 from __future__ import annotations
 
+import contextlib
 import html
+import logging
 import re
 import subprocess
 import sys
@@ -161,12 +163,27 @@ def build_error(project: Path) -> str:
     return result.stderr
 
 
+@contextlib.contextmanager
+def logged(level: int = logging.INFO):
+    """The log records of what runs inside, as caplog would keep them, for a fixture shared by several
+    tests (caplog is one test's)."""
+    records: list[logging.LogRecord] = []
+    handler, root = logging.Handler(logging.DEBUG), logging.getLogger()
+    handler.emit = records.append
+    before = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(before)
+
+
 def build_error_in_process(project: Path, caplog) -> str:
     """Build in this process, as `mkdocs build --strict`: it must stop with an error MkDocs reports (a
     BuildError, then Abort, which the command prints without a traceback; any other exception escapes
     pytest.raises). Return the errors it logged, one a line. Cheaper than build_error's new process."""
-    import logging
-
     from mkdocs.exceptions import Abort
 
     with pytest.raises(Abort, match="Aborted with a BuildError"):

@@ -16,7 +16,7 @@ from conftest import LANGUAGES, ROOT, build, make_mini_site, write_tree
 from fourpm import social
 from fourpm.errors import ContentError
 from quality.site import key_pages, languages, load_config, url_of
-from test_publications import LANGS, SITE_URL, add_publications
+from test_publications import LANGS, SITE_URL, add_publications, logged
 
 LAYOUT_TEXT = (ROOT / social.LAYOUT_FILE).read_text(encoding="utf-8")
 LOGO = ROOT / "docs" / "assets" / "logo.svg"
@@ -210,34 +210,15 @@ def social_site(mini_site, tmp_path, monkeypatch):
     return with_social(mini_site)
 
 
-class Records(logging.Handler):
-    """The messages logged while a module's fixture builds (caplog is per test)."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 @pytest.fixture(scope="module")
 def social_built(tmp_path_factory):
     """The social site built once from an empty card cache, for the tests that only read it:
     (folder holding project/ and cards/, the built site, the messages the build logged at INFO)."""
     base = tmp_path_factory.mktemp("social")
-    records, root = Records(), logging.getLogger()
-    level = root.level
-    root.addHandler(records)
-    root.setLevel(logging.INFO)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            social_env(patch, base / "cards")
-            (base / "project").mkdir()
-            return base, build(with_social(make_mini_site(base / "project"))), records.messages
-    finally:
-        root.removeHandler(records)
-        root.setLevel(level)
+    with pytest.MonkeyPatch.context() as patch, logged() as records:
+        social_env(patch, base / "cards")
+        (base / "project").mkdir()
+        return base, build(with_social(make_mini_site(base / "project"))), [r.getMessage() for r in records]
 
 
 def card_lines(logged) -> list[str]:
