@@ -64,6 +64,20 @@ def data_built(tmp_path_factory) -> Path:
         return build(with_data_pages(make_mini_site(tmp_path_factory.mktemp("data-pages"))))
 
 
+TILES, DONATION = "https://tiles.invalid/{z}/{x}/{y}.png", "https://donate.example.org/4p1000"
+
+
+@pytest.fixture(scope="module")
+def configured_built(tmp_path_factory) -> Path:
+    """The data pages' mini site with map tiles and a donation link set (two settings that do not
+    meet: one is read by the map only, the other by the donate block only), built once."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        project = with_data_pages(make_mini_site(tmp_path_factory.mktemp("data-configured")))
+        (project / "mkdocs.yml").write_text(config(tiles=TILES, donation=DONATION), encoding="utf-8")
+        return build(project)
+
+
 def html(site: Path, path: str) -> str:
     return (site / path).read_text(encoding="utf-8")
 
@@ -194,9 +208,9 @@ def run_map(site: Path, page: str, kind: str = "", region: str = "") -> dict:
     return json.loads(result.stdout)
 
 
-def test_map_markers_list_and_filters_work_with_tiles_blocked(data_site):
-    (data_site / "mkdocs.yml").write_text(config(tiles="https://tiles.invalid/{z}/{x}/{y}.png"), encoding="utf-8")
-    site = build(data_site)
+@pytest.mark.site
+def test_map_markers_list_and_filters_work_with_tiles_blocked(configured_built):
+    site = configured_built
     partners, events = data()
     everything = run_map(site, "en/partners/index.html")
     assert everything["tiles"] == "https://tiles.invalid/{z}/{x}/{y}.png"
@@ -239,11 +253,10 @@ def test_charts_are_accessible_svg_with_their_data_next_to_them(data_built):
     assert "environ 40\xa0%" in fr and "plus de 4\u202f000" in fr and "Feuille de route 2023" in fr
 
 
-def test_donation_link_comes_from_mkdocs_extra(data_site):
-    site = build(data_site)
-    assert "Pas de lien de don en ligne pour le moment" in html(site, "support/index.html")
-    (data_site / "mkdocs.yml").write_text(config(donation="https://donate.example.org/4p1000"), encoding="utf-8")
-    site = build(data_site)
+@pytest.mark.site
+def test_donation_link_comes_from_mkdocs_extra(data_built, configured_built):
+    assert "Pas de lien de don en ligne pour le moment" in html(data_built, "support/index.html")  # none set
+    site = configured_built
     for lang, word in (("fr", "Faire un don"), ("en", "Donate"), ("es", "Donar")):
         assert f'href="https://donate.example.org/4p1000" rel="noopener">{word}</a>' in html(site, f"{PREFIX[lang]}support/index.html")
 
@@ -262,7 +275,7 @@ def mkdocs_build(project: Path):
                           text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": EPOCH})
 
 
-@pytest.mark.parametrize("changes, message", [
+BAD_DATA = [
     ({"data/partners.yml": lambda t: t.replace("lat: 48.8566", "lat: 148.8566", 1)},
      "data/partners.yml, field 'partners[ministry-agriculture-france].lat': 148.8566 is out of range"),
     ({"data/partners.yml": lambda t: t.replace("kind: research", "kind: reserch", 1)},
@@ -273,14 +286,34 @@ def mkdocs_build(project: Path):
      re.compile(r'docs/en/events/index.md, line \d+: when="soon" is not a choice \(use upcoming, past or all\)')),
     ({"docs/es/dashboard.md": lambda t: t.replace("<!-- 4p1000 charts -->", "<!-- 4p1000 chart id=budget -->")},
      re.compile(r'docs/es/dashboard.md, line \d+: id="budget" is not a chart of data/key_figures.yml \(did you mean budget-share\?\)')),
-])
-def test_bad_data_stops_the_build_with_one_clear_line(data_site, changes, message):
-    for rel, change in changes.items():
-        path = data_site / rel
-        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+]
+
+
+def change(project: Path, changes: dict) -> None:
+    for rel, edit in changes.items():
+        path = project / rel
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def said(message, text: str) -> bool:
+    return bool(message.search(text)) if isinstance(message, re.Pattern) else message in text
+
+
+@pytest.mark.parametrize("changes, message", BAD_DATA[1:])
+def test_bad_data_stops_the_build_with_one_clear_line(data_site, changes, message, caplog):
+    """In process (the command line is checked once, below)."""
+    from test_publications import build_error_in_process
+
+    change(data_site, changes)
+    assert said(message, build_error_in_process(data_site, caplog))
+
+
+@pytest.mark.parametrize("changes, message", BAD_DATA[:1])
+def test_bad_data_on_the_command_line_exits_with_one_clear_line(data_site, changes, message):
+    change(data_site, changes)
     result = mkdocs_build(data_site)
     assert result.returncode != 0
-    assert message.search(result.stderr) if isinstance(message, re.Pattern) else message in result.stderr
+    assert said(message, result.stderr)
     assert "Traceback" not in result.stderr + result.stdout
 
 

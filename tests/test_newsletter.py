@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, write_tree
 from fourpm import feeds, newsletter, newsletter_email
 from fourpm.errors import ContentError
-from test_publications import LANGS, SITE_URL, article, build_error, issue_text, read
+from test_publications import LANGS, SITE_URL, article, build_error, build_error_in_process, issue_text, read
 from test_publications import pub_built, pub_site  # noqa: F401 - shared fixtures
 from tools.newsletter import draft_texts, scaffold
 
@@ -73,15 +73,24 @@ def test_bad_issue_gets_a_clear_error_naming_file_and_field(pub_site, changes, m
     assert str(error.value).startswith(message)
 
 
-@pytest.mark.parametrize("changes, message", [
+BAD_ISSUES = [
     ({FR2: "---\nnumber: 2\ndate: 2022-11-31\ntitle: T\nsummary: S\n---\n"},
      "docs/fr/newsletter/issue-2.md, field 'date': \"2022-11-31\" is not a date"),
     ({FR2: issue_text("fr", 1, "2022-11-12").replace("number: 1", "number: 1")},
      "docs/fr/newsletter/issue-2.md, field 'number': 1 is already the number of docs/fr/newsletter/issue-1.md"),
-])
+]
+
+
+@pytest.mark.parametrize("changes, message", BAD_ISSUES[:1])
 def test_bad_issue_stops_the_build_with_one_line(pub_site, changes, message):
     write_tree(pub_site, changes)
-    assert message in build_error(pub_site)
+    assert message in build_error(pub_site)  # the command line, once
+
+
+@pytest.mark.parametrize("changes, message", BAD_ISSUES[1:])
+def test_bad_issue_stops_the_build_in_process_with_one_error(pub_site, changes, message, caplog):
+    write_tree(pub_site, changes)
+    assert message in build_error_in_process(pub_site, caplog)
 
 
 # -- feeds -------------------------------------------------------------------------------------------
@@ -337,19 +346,31 @@ def test_a_bad_unsubscribe_placeholder_gets_a_clear_error(extra, lang, message):
     assert str(error.value).startswith(message) and "Mailchimp" in str(error.value)
 
 
-def test_without_an_unsubscribe_placeholder_the_edition_has_no_such_link_and_the_build_says_so(pub_site, caplog):
-    import logging
+@pytest.fixture(scope="module")
+def variant_built(tmp_path_factory):
+    """The publications site with two changes that do not meet, built once: no unsubscribe placeholder
+    in mkdocs.yml, and a PDF declared by issue 2 (built with FPM_PDF=1: the archive links only PDFs the
+    build makes). (site, messages the build logged)."""
+    from conftest import build, make_mini_site
+    from test_publications import add_publications, logged
 
-    from conftest import build
-
-    assert newsletter_email.unsubscribe_placeholder({}, "fr") is None
-    config = pub_site / "mkdocs.yml"
+    project = add_publications(make_mini_site(tmp_path_factory.mktemp("variant")))
+    config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("  newsletter: {unsubscribe: '*|UNSUB|*'}\n", ""),
                       encoding="utf-8")
-    caplog.set_level(logging.INFO)
-    site = build(pub_site)
+    path = project / FR2
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "pdf: newsletter-2\ntitle:", 1), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch, logged() as records:
+        patch.setenv("FPM_PDF", "1")
+        return build(project), [r.getMessage() for r in records]
+
+
+@pytest.mark.site
+def test_without_an_unsubscribe_placeholder_the_edition_has_no_such_link_and_the_build_says_so(variant_built):
+    site, messages = variant_built
+    assert newsletter_email.unsubscribe_placeholder({}, "fr") is None
     assert UNSUB not in (site / "newsletter/issue-1/email.html").read_text(encoding="utf-8")
-    said = [r.getMessage() for r in caplog.records if "have no unsubscribe link" in r.getMessage()]
+    said = [m for m in messages if "have no unsubscribe link" in m]
     assert len(said) == len(LANGS) and "extra.newsletter.unsubscribe" in said[0]
 
 
@@ -439,6 +460,7 @@ def test_scaffold_refuses_bad_existing_issues_and_writes_nothing(pub_site):
 
 
 # -- built site --------------------------------------------------------------------------------------
+@pytest.mark.site
 @pytest.mark.parametrize("kind", ["rss", "atom"])
 def test_built_feeds_parse_with_one_item_per_issue_linking_pages_of_their_language(pub_built, kind):
     for lang, prefix in LANGS.items():
@@ -454,6 +476,7 @@ def test_built_feeds_parse_with_one_item_per_issue_linking_pages_of_their_langua
             assert f'<html lang="{lang}"' in read(pub_built, url[len(SITE_URL):] + "index.html")
 
 
+@pytest.mark.site
 def test_every_page_links_the_feeds_of_its_language_in_its_head(pub_built):
     for lang, prefix in LANGS.items():
         for page in ("index.html", "objectives/a1/index.html", "newsletter/issue-1/index.html"):
@@ -463,6 +486,7 @@ def test_every_page_links_the_feeds_of_its_language_in_its_head(pub_built):
                                  rf'href="{SITE_URL}{prefix}newsletter/{kind}.xml">', head), (lang, page, kind)
 
 
+@pytest.mark.site
 def test_archive_lists_issues_newest_first_with_dates_of_the_language(pub_built):
     for lang, prefix in LANGS.items():
         archive = article(read(pub_built, f"{prefix}newsletter/index.html"))
@@ -476,6 +500,7 @@ def _site_file(site, url: str):
     return site / url[len(SITE_URL):]
 
 
+@pytest.mark.site
 def test_email_editions_in_built_site(pub_built):
     from PIL import Image
 
@@ -510,13 +535,9 @@ def test_email_editions_in_built_site(pub_built):
             assert html_links(document) == set(re.findall(r"\xa0<([^<>\s]+)>", text))
 
 
-def test_archive_links_each_issues_pdf_next_to_its_e_mail_and_text_editions(pub_site, monkeypatch):
-    from conftest import build
-
-    monkeypatch.setenv("FPM_PDF", "1")  # the archive links only PDFs the build makes
-    path = pub_site / FR2
-    path.write_text(path.read_text(encoding="utf-8").replace("title:", "pdf: newsletter-2\ntitle:", 1), encoding="utf-8")
-    site = build(pub_site)
+@pytest.mark.site
+def test_archive_links_each_issues_pdf_next_to_its_e_mail_and_text_editions(variant_built):
+    site, _messages = variant_built
     for lang, prefix in LANGS.items():
         archive = article(read(site, f"{prefix}newsletter/index.html"))
         items = archive.split("<li>")[1:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -13,8 +14,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, build, write_tree
+from conftest import ROOT, build, make_mini_site, write_tree
 from fourpm import pdf
+from test_publications import build_error_in_process, logged
+
+pytestmark = pytest.mark.site  # every test here builds a site
 
 SPECIAL = "« » é è ç œ ñ ¿ ¡ …"
 CONTACTS = """\
@@ -37,17 +41,46 @@ KIT = {
 }
 
 
-@pytest.fixture
-def pdf_site(mini_site, monkeypatch):
-    """The mini site with the PDF hook, media contacts and a press kit in three languages."""
-    config = mini_site / "mkdocs.yml"
+def with_kit(project: Path) -> Path:
+    """The mini site with media contacts and a press kit in three languages."""
+    config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "hooks/main.py" in text  # the one hook file, which runs the PDFs' hooks
     config.write_text(text.replace("\nextra:\n", "\nextra:\n" + CONTACTS, 1), encoding="utf-8")
-    monkeypatch.setenv("FPM_PDF_CACHE", str(mini_site / ".cache" / "pdf"))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # 24 November 2025
-    monkeypatch.delenv("FPM_PDF", raising=False)
-    return write_tree(mini_site, KIT)
+    return write_tree(project, KIT)
+
+
+def pdf_env(patch, project: Path) -> None:
+    patch.setenv("FPM_PDF_CACHE", str(project / ".cache" / "pdf"))
+    patch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # 24 November 2025
+    patch.delenv("FPM_PDF", raising=False)
+
+
+@pytest.fixture
+def pdf_site(mini_site, monkeypatch):
+    """The mini site with the PDF hook, media contacts and a press kit in three languages."""
+    pdf_env(monkeypatch, mini_site)
+    return with_kit(mini_site)
+
+
+@pytest.fixture(scope="module")
+def kit_built(tmp_path_factory):
+    """The press kit site built once from a cold PDF cache: (project, what its PDF stage did)."""
+    with pytest.MonkeyPatch.context() as patch:
+        project = with_kit(make_mini_site(tmp_path_factory.mktemp("kit")))
+        pdf_env(patch, project)
+        build(project)
+        return project, pdf.last_outcome
+
+
+@pytest.fixture
+def kit_copy(kit_built, tmp_path, monkeypatch):
+    """A copy of the built press kit site, its site/ and warm PDF cache included, for a test that
+    changes and rebuilds it (the cache's keys do not depend on the project's folder)."""
+    project = tmp_path / "kit"
+    shutil.copytree(kit_built[0], project, symlinks=True)
+    pdf_env(monkeypatch, project)
+    return project
 
 
 KITS = {"fr": "pdf/press-kit-fr.pdf", "en": "en/pdf/press-kit-en.pdf", "es": "es/pdf/press-kit-es.pdf"}
@@ -99,9 +132,10 @@ def streams(reader: PdfReader) -> bytes:
     return b"".join(out)
 
 
-def test_press_kit_pdf_in_each_language_linked_from_its_pages(pdf_site):
-    site = build(pdf_site)
-    assert pdf.last_outcome.documents == 3 and pdf.last_outcome.rendered == 3
+def test_press_kit_pdf_in_each_language_linked_from_its_pages(kit_built):
+    project, outcome = kit_built
+    site = project / "site"
+    assert outcome.documents == 3 and outcome.rendered == 3
     for lang, own, other in (("fr", "Texte français", "English text"), ("en", "English text", "Texte français"),
                              ("es", "Texto español", "English text")):
         path = site / KITS[lang]
@@ -122,7 +156,8 @@ def test_press_kit_pdf_in_each_language_linked_from_its_pages(pdf_site):
     assert "Secretaría Ejecutiva" in "\n".join(texts(site / KITS["es"]))
 
 
-def test_the_other_documents_get_their_pdf_by_one_line_of_front_matter(pdf_site):
+def test_the_other_documents_get_their_pdf_by_one_line_of_front_matter(kit_copy):
+    pdf_site = kit_copy
     guide = "---\ntitle: Guide\npdf: ambassador-guide\npdf_pages: [messages.md, tools.md]\n---\n\nIntro {lang}.\n"
     write_tree(pdf_site, {
         **{f"docs/{lang}/ambassadors/index.md": guide.format(lang=lang) for lang in ("fr", "en", "es")},
@@ -159,9 +194,9 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def local_server():
-    """A web server on the loopback that records what it is asked for; stopped after the test."""
+    """A web server on the loopback that records what it is asked for; stopped after this file's tests."""
     Recorder.requests = []
     server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
@@ -184,12 +219,26 @@ def hostile_page(pdf_site, server):
     return secret
 
 
-def test_the_fetcher_refuses_local_files_and_the_web_and_the_build_names_the_page(pdf_site, local_server, caplog):
-    hostile_page(pdf_site, local_server)
+@pytest.fixture(scope="module")
+def hostile_built(local_server, tmp_path_factory):
+    """The press kit site with a page asking for local files and the web: built in strict mode, which
+    fails, then not strict, from the cache the first build filled. (project, PDF warnings of the
+    strict build, site and PDF outcome of the other)."""
     from mkdocs.exceptions import Abort
-    with pytest.raises(Abort, match="warnings in strict mode"):
-        build(pdf_site, strict=True)
-    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and r.name.endswith("pdf")]
+
+    with pytest.MonkeyPatch.context() as patch:
+        project = with_kit(make_mini_site(tmp_path_factory.mktemp("hostile")))
+        pdf_env(patch, project)
+        hostile_page(project, local_server)
+        with logged(logging.WARNING) as records, pytest.raises(Abort, match="warnings in strict mode"):
+            build(project, strict=True)
+        warnings = [r.getMessage() for r in records if r.levelname == "WARNING" and r.name.endswith("pdf")]
+        site = build(project, strict=False)
+        return project, warnings, site, pdf.last_outcome
+
+
+def test_the_fetcher_refuses_local_files_and_the_web_and_the_build_names_the_page(hostile_built, local_server):
+    pdf_site, warnings, _site, _outcome = hostile_built
     for lang in ("fr", "en", "es"):
         for url in ("file:///etc/hostname", f"{local_server}/tracker.png", (pdf_site / "secret.txt").as_uri()):
             assert any(w.startswith(f"docs/{lang}/press/kit.md: {url} is left out of press-kit-{lang}.pdf: a PDF "
@@ -200,9 +249,9 @@ def test_the_fetcher_refuses_local_files_and_the_web_and_the_build_names_the_pag
     assert len(warnings) == 10
 
 
-def test_refused_files_are_not_in_the_pdf(pdf_site, local_server, caplog):
-    secret = hostile_page(pdf_site, local_server)
-    site = build(pdf_site, strict=False)
+def test_refused_files_are_not_in_the_pdf(hostile_built):
+    pdf_site, _warnings, site, outcome = hostile_built
+    secret = pdf_site / "secret.txt"
     reader = PdfReader(site / KITS["fr"])
     assert reader.attachments == {}
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
@@ -213,15 +262,14 @@ def test_refused_files_are_not_in_the_pdf(pdf_site, local_server, caplog):
     data = site.joinpath(KITS["fr"]).read_bytes() + streams(reader)
     assert secret.read_bytes() not in data and Path("/etc/hostname").read_bytes().strip() not in streams(reader)
     assert Recorder.requests == []  # the web server was never asked
-    # A cached PDF with refusals is reported again: a strict build cannot pass because the cache is warm.
-    caplog.clear()
-    build(pdf_site, strict=False)
-    assert pdf.last_outcome.cached == 3 and len(pdf.last_outcome.refused) == 10
+    # A cached PDF with refusals is reported again: a strict build cannot pass because the cache is warm
+    # (the strict build, which failed, rendered them; this build took them from the cache).
+    assert outcome.cached == 3 and len(outcome.refused) == 10
 
 
-def test_a_build_where_nothing_changed_renders_no_pdf_and_leaves_identical_files(pdf_site):
-    site = build(pdf_site)
-    cold = pdf.last_outcome
+def test_a_build_where_nothing_changed_renders_no_pdf_and_leaves_identical_files(kit_built, kit_copy):
+    pdf_site, cold = kit_copy, kit_built[1]  # the copy: the cold build's site and cache
+    site = pdf_site / "site"
     first = {lang: (site / path).read_bytes() for lang, path in KITS.items()}
     assert (cold.rendered, cold.cached, cold.workers) == (3, 0, min(3, os.cpu_count()))  # one worker per core
     site = build(pdf_site)
@@ -244,8 +292,8 @@ def test_a_build_where_nothing_changed_renders_no_pdf_and_leaves_identical_files
     assert {lang: (site / path).read_bytes() for lang, path in KITS.items()} == second
 
 
-def test_data_and_templates_feed_the_cache_key(pdf_site):
-    build(pdf_site)
+def test_data_and_templates_feed_the_cache_key(kit_copy):
+    pdf_site = kit_copy  # built once: its cache holds the three PDFs
     labels = pdf_site / "data" / "labels.yml"
     labels.write_text(labels.read_text(encoding="utf-8").replace('es: "Sitio web"', 'es: "Web"')
                        .replace('es: "Índice"', 'es: "Sumario"'), encoding="utf-8")
@@ -258,7 +306,8 @@ def test_data_and_templates_feed_the_cache_key(pdf_site):
     assert pdf.last_outcome.rendered == 3
 
 
-def test_live_preview_renders_pdfs_only_when_asked(pdf_site, monkeypatch, caplog):
+def test_live_preview_renders_pdfs_only_when_asked(kit_copy, monkeypatch, caplog):
+    pdf_site = kit_copy
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -289,14 +338,25 @@ def test_live_preview_renders_pdfs_only_when_asked(pdf_site, monkeypatch, caplog
     assert sorted(p.name for p in build(pdf_site).rglob("*.pdf")) == kits
 
 
-@pytest.mark.parametrize("changes, message", [
+BAD_INPUT = [
     ({"docs/fr/press/kit.md": "---\ntitle: D\npdf: press-kit\npdf_pages: [gone.md]\n---\n"},
      "docs/fr/press/kit.md, field 'pdf_pages': \"gone.md\" does not exist"),
     ({"docs/fr/press/kit.md": "---\ntitle: [D\npdf: press-kit\n---\n"}, "docs/fr/press/kit.md, line 2: is not valid YAML"),
     ({"docs/es/index.md": "x\n\n<!-- 4p1000 pdf-link name=press-kits -->\n"},
      'docs/es/index.md, line 3: "press-kits" is not the PDF of any page (did you mean press-kit?)'),
-])
-def test_bad_input_stops_the_build_with_one_clear_line(pdf_site, changes, message):
+]
+
+
+@pytest.mark.parametrize("changes, message", BAD_INPUT[1:])
+def test_bad_input_stops_the_build_with_one_clear_line(pdf_site, changes, message, caplog):
+    """In process (the command line is checked once, below)."""
+    write_tree(pdf_site, changes)
+    assert message in build_error_in_process(pdf_site, caplog)
+    assert not list((pdf_site / "site").rglob("*.pdf")) if (pdf_site / "site").exists() else True
+
+
+@pytest.mark.parametrize("changes, message", BAD_INPUT[:1])
+def test_bad_input_on_the_command_line_exits_with_one_clear_line(pdf_site, changes, message):
     write_tree(pdf_site, changes)
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=pdf_site,
                             capture_output=True, text=True,

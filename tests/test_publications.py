@@ -3,7 +3,9 @@ press review) in small built sites; clear errors on bad press data. The small pu
 (`pub_site`) defined here is shared by test_newsletter.py and test_wiki.py."""
 from __future__ import annotations
 
+import contextlib
 import html
+import logging
 import re
 import subprocess
 import sys
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LANGUAGES, ROOT, build, write_tree
+from conftest import LANGUAGES, ROOT, build, make_mini_site, write_tree
 from fourpm.errors import ContentError
 from fourpm.frontmatter import split
 from fourpm.press import load_press_review, load_releases, review_by_month
@@ -136,9 +138,11 @@ def pub_site(mini_site: Path) -> Path:
     return add_publications(mini_site)
 
 
-@pytest.fixture
-def pub_built(pub_site: Path) -> Path:
-    return build(pub_site)
+@pytest.fixture(scope="module")
+def pub_built(tmp_path_factory) -> Path:
+    """The publications site built once per test file, for the tests that only read it (mark them
+    `site`: this fixture's name is not one conftest knows)."""
+    return build(add_publications(make_mini_site(tmp_path_factory.mktemp("pub"))))
 
 
 def read(site: Path, path: str) -> str:
@@ -157,6 +161,35 @@ def build_error(project: Path) -> str:
     assert result.returncode != 0, "the build should fail"
     assert "Traceback" not in result.stderr + result.stdout
     return result.stderr
+
+
+@contextlib.contextmanager
+def logged(level: int = logging.INFO):
+    """The log records of what runs inside, as caplog would keep them, for a fixture shared by several
+    tests (caplog is one test's)."""
+    records: list[logging.LogRecord] = []
+    handler, root = logging.Handler(logging.DEBUG), logging.getLogger()
+    handler.emit = records.append
+    before = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
+    try:
+        yield records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(before)
+
+
+def build_error_in_process(project: Path, caplog) -> str:
+    """Build in this process, as `mkdocs build --strict`: it must stop with an error MkDocs reports (a
+    BuildError, then Abort, which the command prints without a traceback; any other exception escapes
+    pytest.raises). Return the errors it logged, one a line. Cheaper than build_error's new process."""
+    from mkdocs.exceptions import Abort
+
+    with pytest.raises(Abort, match="Aborted with a BuildError"):
+        build(project)
+    assert not [r for r in caplog.records if r.exc_info] and "Traceback" not in caplog.text
+    return "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
 
 
 # -- the real site: every publication in every language ---------------------------------------------
@@ -238,6 +271,7 @@ def test_releases_newest_first_with_dates_from_the_french_page(pub_site):
     assert releases[0].title("es") == "Roadmap es" and releases[0].date.isoformat() == "2022-11-16"
 
 
+@pytest.mark.site
 def test_release_pages_and_list_in_built_site(pub_built):
     for lang, prefix in LANGS.items():
         listing = article(read(pub_built, f"{prefix}press/releases/index.html"))
@@ -277,6 +311,7 @@ def test_press_review_grouped_by_month_newest_first(pub_site):
     assert november["approximate"] and november["date"] == "novembre 2022" and november["language_name"] == "anglais"
 
 
+@pytest.mark.site
 def test_press_review_page_in_each_language(pub_built):
     for lang, prefix in LANGS.items():
         review = article(read(pub_built, f"{prefix}press/review/index.html"))

@@ -174,11 +174,24 @@ def test_with_events_upcoming_the_agenda_shows_them_only(agenda_site, monkeypatc
     assert event_ids(page) == ["regional-meeting-northern-europe-2023", "initiative-day-7-cop28"]
 
 
-@pytest.mark.parametrize("args, message", [
+BAD_LATEST = [
     ("when=upcoming latest=two", 'latest="two" is not a number of events'),
     ("when=past latest=2", "latest= goes with when=upcoming only"),
-])
-def test_a_bad_latest_value_gives_one_clear_error(agenda_site, args, message):
+]
+
+
+@pytest.mark.parametrize("args, message", BAD_LATEST[1:])
+def test_a_bad_latest_value_gives_one_clear_error(agenda_site, args, message, caplog):
+    """In process (the command line is checked once, below)."""
+    from test_publications import build_error_in_process
+
+    write_tree(agenda_site, {"docs/en/kit.md": f"---\ntitle: Kit\n---\n\n<!-- 4p1000 events {args} -->\n"})
+    errors = build_error_in_process(agenda_site, caplog)
+    assert re.search(r"docs/en/kit\.md, line \d+: " + re.escape(message), errors), errors
+
+
+@pytest.mark.parametrize("args, message", BAD_LATEST[:1])
+def test_a_bad_latest_value_on_the_command_line_exits_with_one_clear_error(agenda_site, args, message):
     write_tree(agenda_site, {"docs/en/kit.md": f"---\ntitle: Kit\n---\n\n<!-- 4p1000 events {args} -->\n"})
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=agenda_site,
                             capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})

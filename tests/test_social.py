@@ -5,17 +5,18 @@ from __future__ import annotations
 import io
 import logging
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from conftest import LANGUAGES, ROOT, build, write_tree
+from conftest import LANGUAGES, ROOT, build, make_mini_site, write_tree
 from fourpm import social
 from fourpm.errors import ContentError
 from quality.site import key_pages, languages, load_config, url_of
-from test_publications import LANGS, SITE_URL, add_publications
+from test_publications import LANGS, SITE_URL, add_publications, logged
 
 LAYOUT_TEXT = (ROOT / social.LAYOUT_FILE).read_text(encoding="utf-8")
 LOGO = ROOT / "docs" / "assets" / "logo.svg"
@@ -186,10 +187,7 @@ def assert_open_graph(site: Path, page: str, lang: str, site_url: str, langs) ->
     return head
 
 
-@pytest.fixture
-def social_site(mini_site, tmp_path, monkeypatch):
-    monkeypatch.setenv("FPM_SOCIAL_CACHE", str(tmp_path / "cards"))
-    monkeypatch.setenv("FPM_PDF", "0")
+def with_social(mini_site: Path) -> Path:
     add_publications(mini_site)
     config = mini_site / "mkdocs.yml"
     text = config.read_text(encoding="utf-8").replace("site_name: Mini\n", "site_name: Mini\nsite_description: Le site\n")
@@ -201,13 +199,37 @@ def social_site(mini_site, tmp_path, monkeypatch):
     })
 
 
-def card_lines(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("Social cards")]
+def social_env(patch, cache: Path) -> None:
+    patch.setenv("FPM_SOCIAL_CACHE", str(cache))
+    patch.setenv("FPM_PDF", "0")
 
 
-def test_every_page_of_every_language_has_open_graph_metadata_and_its_own_card(social_site, caplog):
-    caplog.set_level(logging.INFO)
-    site = build(social_site)
+@pytest.fixture
+def social_site(mini_site, tmp_path, monkeypatch):
+    social_env(monkeypatch, tmp_path / "cards")
+    return with_social(mini_site)
+
+
+@pytest.fixture(scope="module")
+def social_built(tmp_path_factory):
+    """The social site built once from an empty card cache, for the tests that only read it:
+    (folder holding project/ and cards/, the built site, the messages the build logged at INFO)."""
+    base = tmp_path_factory.mktemp("social")
+    with pytest.MonkeyPatch.context() as patch, logged() as records:
+        social_env(patch, base / "cards")
+        (base / "project").mkdir()
+        return base, build(with_social(make_mini_site(base / "project"))), [r.getMessage() for r in records]
+
+
+def card_lines(logged) -> list[str]:
+    """The "Social cards" lines of a build: from caplog, or from the messages a fixture kept."""
+    messages = [r.getMessage() for r in logged.records] if hasattr(logged, "records") else logged
+    return [m for m in messages if m.startswith("Social cards")]
+
+
+@pytest.mark.site
+def test_every_page_of_every_language_has_open_graph_metadata_and_its_own_card(social_built):
+    _base, site, messages = social_built
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     assert len(pages) > 40
     cards = {}
@@ -217,11 +239,12 @@ def test_every_page_of_every_language_has_open_graph_metadata_and_its_own_card(s
         cards[page] = card_file(site, head, SITE_URL).read_bytes()
     assert len(set(cards.values())) == len(cards)  # one card per page and language
     assert not (site / "social").exists() and not list(site.rglob("card.yml"))  # the layout is not published
-    assert card_lines(caplog) and all(" drawn" in line for line in card_lines(caplog))
+    assert card_lines(messages) and all(" drawn" in line for line in card_lines(messages))
 
 
-def test_metadata_comes_from_the_front_matter_escaped_and_issues_and_releases_are_articles(social_site):
-    site = build(social_site)
+@pytest.mark.site
+def test_metadata_comes_from_the_front_matter_escaped_and_issues_and_releases_are_articles(social_built):
+    site = social_built[1]
     objective = Head((site / "objectives/a1/index.html").read_text(encoding="utf-8"))
     assert objective.one("og:description") == "Les CDN « & » <b>" and objective.one("og:type") == "website"
     assert '<b>"' not in (site / "objectives/a1/index.html").read_text(encoding="utf-8").split("</head>")[0]
@@ -236,14 +259,17 @@ def test_metadata_comes_from_the_front_matter_escaped_and_issues_and_releases_ar
         assert home.one("og:type") == "website" and "article:published_time" not in home.meta
 
 
-def test_cards_show_each_languages_title_and_a_warm_build_draws_none(social_site, caplog):
-    caplog.set_level(logging.INFO)
-    site = build(social_site)
-    first = card_lines(caplog)
+@pytest.mark.site
+def test_cards_show_each_languages_title_and_a_warm_build_draws_none(social_built, tmp_path, monkeypatch, caplog):
+    base, site, messages = social_built
+    first = card_lines(messages)  # the cold build
     assert len(first) == len(LANGS) and all(re.search(r": (\d+) pages, \1 drawn, 0 from the cache", l) for l in first)
     cards = [(site / f"{prefix}assets/images/social/objectives/a2.png").read_bytes() for prefix in LANGS.values()]
     assert len(set(cards)) == len(LANGS)  # "Projets", "Projects", "Proyectos"
-    caplog.clear()
+    shutil.copytree(base, tmp_path / "social", symlinks=True)  # the project, its site and the card cache
+    social_site = tmp_path / "social" / "project"
+    social_env(monkeypatch, tmp_path / "social" / "cards")
+    caplog.set_level(logging.INFO)
     again = build(social_site)
     second = card_lines(caplog)
     assert len(second) == len(LANGS) and all(re.search(r": (\d+) pages, 0 drawn, \1 from the cache", l) for l in second)
@@ -255,10 +281,9 @@ def test_cards_show_each_languages_title_and_a_warm_build_draws_none(social_site
     assert drawn == {lang: (1 if lang == "en" else 0) for lang in LANGS}
 
 
-def test_the_build_lists_once_per_language_the_pages_without_a_description(social_site, caplog):
-    caplog.set_level(logging.INFO)
-    build(social_site)
-    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Open Graph:")]
+@pytest.mark.site
+def test_the_build_lists_once_per_language_the_pages_without_a_description(social_built):
+    lines = [m for m in social_built[2] if m.startswith("Open Graph:")]
     assert len(lines) == len(LANGS)
     french = next(line for line in lines if "of 'fr'" in line)
     count = int(re.search(r"Open Graph: (\d+) pages", french).group(1))

@@ -8,10 +8,10 @@ from urllib.parse import urldefrag, urljoin
 
 import pytest
 
-from conftest import ROOT, build, write_tree
+from conftest import ROOT, build, make_mini_site, write_tree
 from fourpm import wiki
 from fourpm.errors import ContentError
-from test_publications import LANGS, article, build_error, read
+from test_publications import LANGS, add_publications, article, build_error, build_error_in_process, read
 from test_publications import pub_built, pub_site  # noqa: F401 - shared fixtures
 
 
@@ -117,6 +117,7 @@ def check_backlinks(site: Site) -> int:
     return len(wiki_pages)
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("lang", LANGS)
 def test_backlinks_list_exactly_the_pages_that_link_there(pub_built, lang):
     site = Site(pub_built, lang)
@@ -129,10 +130,19 @@ def test_backlinks_list_exactly_the_pages_that_link_there(pub_built, lang):
     assert 'id="fpm-wiki-backlinks"' in lonely
 
 
-def test_backlinks_say_so_when_no_page_links_there(pub_site):
-    write_tree(pub_site, {"docs/fr/wiki/index.md": "---\ntitle: Wiki\n---\n\nRien.\n",
-                          "docs/fr/wiki/tags.md": "---\ntitle: Tags\n---\n\nRien.\n"})
-    html = read(build(pub_site), "wiki/lonely/index.html")
+@pytest.fixture(scope="module")
+def wiki_edited(tmp_path_factory) -> Path:
+    """The publications site, built once with two edits that do not meet: in French no page links to
+    the lonely sheet any more; in Spanish that sheet is missing (so shown in French)."""
+    project = add_publications(make_mini_site(tmp_path_factory.mktemp("wiki-edited")))
+    return build(write_tree(project, {"docs/fr/wiki/index.md": "---\ntitle: Wiki\n---\n\nRien.\n",
+                                      "docs/fr/wiki/tags.md": "---\ntitle: Tags\n---\n\nRien.\n",
+                                      "docs/es/wiki/lonely.md": None}))
+
+
+@pytest.mark.site
+def test_backlinks_say_so_when_no_page_links_there(wiki_edited):
+    html = read(wiki_edited, "wiki/lonely/index.html")
     assert "Aucune page ne pointe encore ici." in html
 
 
@@ -143,6 +153,8 @@ def test_a_dirty_rebuild_keeps_the_backlinks_of_pages_it_does_not_render(pub_sit
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    # Its own full build just before: a dirty rebuild of a copy of a site built earlier in the run (other
+    # builds in between) lost the backlinks of the pages it did not render.
     site = build(pub_site)
     before = read(site, "wiki/mrv/index.html")
     source = pub_site / "docs/fr/wiki/mrv.md"
@@ -165,6 +177,7 @@ def test_backlinks_on_the_real_site(real_site, lang):
 
 
 # -- tags ----------------------------------------------------------------------------------------------
+@pytest.mark.site
 def test_tag_index_and_page_tags_in_each_language(pub_built):
     for lang, prefix in LANGS.items():
         index = article(read(pub_built, f"{prefix}wiki/tags/index.html"))
@@ -177,13 +190,14 @@ def test_tag_index_and_page_tags_in_each_language(pub_built):
         assert re.findall(r'href="([^"]+)">([^<]+)</a>', tags) == [("../tags/#sols", "Sols"), (f"../tags/#{summer}", f"Été {lang}")]
 
 
-def test_a_sheet_missing_in_a_language_is_shown_in_french_in_its_index(pub_site):
-    write_tree(pub_site, {"docs/es/wiki/lonely.md": None})
-    index = article(read(build(pub_site), "es/wiki/tags/index.html"))
+@pytest.mark.site
+def test_a_sheet_missing_in_a_language_is_shown_in_french_in_its_index(wiki_edited):
+    index = article(read(wiki_edited, "es/wiki/tags/index.html"))
     assert '<a href="../lonely/">Lonely fr</a>' in index and 'id="ete-fr"' in index
 
 
 # -- partner pages -----------------------------------------------------------------------------------
+@pytest.mark.site
 def test_partner_pages_are_generated_in_each_language(pub_built):
     country = {"fr": "Finlande", "en": "Finland", "es": "Finlandia"}
     day = {"fr": "6–8 juin 2023", "en": "6–8 June 2023", "es": "6–8 de junio de 2023"}
@@ -200,6 +214,7 @@ def test_partner_pages_are_generated_in_each_language(pub_built):
     assert "https://example.org/es/wiki/partners/cirad/" in sitemap
 
 
+@pytest.mark.site
 def test_language_switch_of_a_partner_page_leads_to_the_same_partner(pub_built):
     page = read(pub_built, "en/wiki/partners/cirad/index.html")
     switch = dict((lang, href) for href, lang in re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)" class="md-select__link">', page))
@@ -211,12 +226,14 @@ def test_a_hand_written_partner_page_is_refused(pub_site):
     assert "docs/fr/wiki/partners/cirad.md: the wiki's partner pages are generated from data/partners.yml" in build_error(pub_site)
 
 
-def test_a_partner_block_with_an_unknown_id_gets_a_clear_error(pub_site):
+def test_a_partner_block_with_an_unknown_id_gets_a_clear_error(pub_site, caplog):
     write_tree(pub_site, {"docs/fr/wiki/index.md": "---\ntitle: Wiki\n---\n\n<!-- 4p1000 wiki-partner id=cirat -->\n"})
-    assert 'docs/fr/wiki/index.md, line 5: id="cirat" is not a partner of data/partners.yml (did you mean cirad?)' in build_error(pub_site)
+    assert 'docs/fr/wiki/index.md, line 5: id="cirat" is not a partner of data/partners.yml (did you mean cirad?)' \
+        in build_error_in_process(pub_site, caplog)  # the command line: the test above
 
 
 # -- edit this page ----------------------------------------------------------------------------------
+@pytest.mark.site
 def test_edit_links_open_the_source_file_or_the_partners_data(pub_built):
     for lang, prefix in LANGS.items():
         sheet_page = read(pub_built, f"{prefix}wiki/soil/index.html")
