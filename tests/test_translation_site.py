@@ -53,7 +53,11 @@ def prepare(mini_site):
 def shared(tmp_path_factory):
     """One built site for the tests that only read it: the prepared project, then the Spanish a2 page
     deleted (the French one shown), an objectives index page in each language, the English gf-1 page
-    scaffolded (not yet translated). Returns (project, site)."""
+    scaffolded (not yet translated). Built as `make site` builds it (tools.build: a process per language,
+    then the search index; test_build checks it makes the same files as the sequential build).
+    Returns (project, site)."""
+    from tools.build import build_site
+
     project = prepare(make_mini_site(tmp_path_factory.mktemp("translation-site")))
     (project / "docs/es/objectives/a2.md").unlink()
     write_tree(project, {f"docs/{lang}/objectives/index.md": f"---\ntitle: {title}\n---\n\nTexte.\n"
@@ -61,7 +65,10 @@ def shared(tmp_path_factory):
     mark_all(project)
     (project / "docs/en/facilities/gf-1.md").unlink()
     tr.scaffold(project, LANGS, "en", "facilities/gf-1.md")
-    return project, build(project)
+    with pytest.MonkeyPatch.context() as env:  # build_site sets it when unset: not for the rest of the session
+        env.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        build_site(project / "site", project / "mkdocs.yml", parallel=True)
+    return project, project / "site"
 
 
 def mark_all(root):
@@ -156,13 +163,9 @@ def test_a_404_page_in_each_language(shared):
 
 
 @pytest.mark.site
-def test_the_parallel_build_has_the_same_404_pages(shared, tmp_path, monkeypatch):
-    from tools.build import build_site
-
-    project, _site = shared  # built again, in parallel, into another folder: the sources are only read
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    build_site(tmp_path / "par", project / "mkdocs.yml", parallel=True)
-    assert [re.search(r"<h1>(.*?)</h1>", html(tmp_path / "par", f"{PREFIX[lang]}404.html")).group(1) for lang in LANGS] \
+def test_the_parallel_build_has_the_same_404_pages(shared):
+    _project, site = shared  # the parallel build (tools.build)
+    assert [re.search(r"<h1>(.*?)</h1>", html(site, f"{PREFIX[lang]}404.html")).group(1) for lang in LANGS] \
         == ["Page introuvable", "Page not found", "Página no encontrada"]
 
 
