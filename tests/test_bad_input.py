@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, write_tree
+from conftest import MINI_FILES, ROOT, write_tree
 from fourpm import site
 from fourpm.core import reader
 from fourpm.errors import ContentError
@@ -20,6 +20,16 @@ PAGE = "docs/fr/objectives/a1.md"
 GOOD_PAGE = "---\ncode: A1\ntitle: CDN\n---\n\nTexte.\n"
 BOMB = "".join([f'a0: &a0 [{",".join(["lol"] * 9)}]\n']
                + [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 7)])
+
+
+@pytest.fixture
+def project(tmp_path):
+    """The small site's pages and a copy of the real data, the real templates beside them: what the
+    loaders read (no build, so no hooks or front-end packages)."""
+    write_tree(tmp_path, MINI_FILES)
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "overrides").symlink_to(ROOT / "overrides")  # only read
+    return tmp_path
 
 
 def check(project) -> None:
@@ -50,9 +60,9 @@ def error_of(project) -> str:
     ("---\ncode: A1\ntitle: CDN\nx: " + "[" * 30 + "]" * 30 + "\n---\n", f"{PAGE}, line 4: values are nested more than"),
     ("---\ncode: A1\ntitle: CDN\n" + BOMB + "---\n", f"{PAGE}, line 8: expands to more than"),
 ])
-def test_raw_front_matter_gives_one_clear_line(mini_site, text, expected):
-    write_tree(mini_site, {PAGE: text})
-    assert error_of(mini_site).startswith(expected)
+def test_raw_front_matter_gives_one_clear_line(project, text, expected):
+    write_tree(project, {PAGE: text})
+    assert error_of(project).startswith(expected)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -60,15 +70,15 @@ def test_raw_front_matter_gives_one_clear_line(mini_site, text, expected):
     (GOOD_PAGE.encode() + b"\x00\xff", f"{PAGE}, line 7: byte 0xff is not UTF-8 text"),
     (GOOD_PAGE.encode() + b"\x00", f"{PAGE}, line 7: holds the control character U+0000"),
 ])
-def test_bytes_that_are_not_text_give_the_line(mini_site, raw, expected):
-    (mini_site / PAGE).write_bytes(raw)
-    assert error_of(mini_site).startswith(expected)
+def test_bytes_that_are_not_text_give_the_line(project, raw, expected):
+    (project / PAGE).write_bytes(raw)
+    assert error_of(project).startswith(expected)
 
 
-def test_a_byte_order_mark_and_crlf_are_read_as_mkdocs_reads_them(mini_site):
-    (mini_site / PAGE).write_bytes(b"\xef\xbb\xbf" + GOOD_PAGE.replace("CDN", "CDN-BOM").encode().replace(b"\n", b"\r\n"))
-    check(mini_site)
-    catalog, _renderer = site.load(site.project_at(mini_site, LANGS))
+def test_a_byte_order_mark_and_crlf_are_read_as_mkdocs_reads_them(project):
+    (project / PAGE).write_bytes(b"\xef\xbb\xbf" + GOOD_PAGE.replace("CDN", "CDN-BOM").encode().replace(b"\n", b"\r\n"))
+    check(project)
+    catalog, _renderer = site.load(site.project_at(project, LANGS))
     assert catalog.objectives["A1"].titles["fr"] == "CDN-BOM"
 
 
@@ -81,34 +91,34 @@ def test_a_byte_order_mark_and_crlf_are_read_as_mkdocs_reads_them(mini_site):
     ("data/key_figures.yml", lambda t: t.replace("value: ", "value: .inf #", 1), "is not a number that can be shown"),
     ("data/partners.yml", lambda t: t.replace("\n", "\n\t", 1), "is not valid YAML"),
 ])
-def test_raw_data_files_give_one_clear_line(mini_site, file, edit, expected):
-    path = mini_site / file
+def test_raw_data_files_give_one_clear_line(project, file, edit, expected):
+    path = project / file
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
-    message = error_of(mini_site)
+    message = error_of(project)
     assert message.startswith(file) and expected in message, message
 
 
-def test_a_label_the_code_needs_is_named_when_missing(mini_site):
-    path = mini_site / "data/labels.yml"
+def test_a_label_the_code_needs_is_named_when_missing(project):
+    path = project / "data/labels.yml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if not line.startswith("translation_missing:")), encoding="utf-8")
-    catalog, renderer = site.load(site.project_at(mini_site, LANGS))
+    catalog, renderer = site.load(site.project_at(project, LANGS))
     with pytest.raises(ContentError, match=r"data/labels.yml, field 'translation_missing': label is missing"):
         renderer.labels("fr")["translation_missing"]
 
 
-def test_labels_missing_in_a_language_are_listed_in_one_error(mini_site):
-    path = mini_site / "data/labels.yml"
+def test_labels_missing_in_a_language_are_listed_in_one_error(project):
+    path = project / "data/labels.yml"
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r""", es: (?:"(?:[^"\\]|\\.)*"|'[^']*')""", "", text), encoding="utf-8")
-    message = error_of(mini_site)
+    message = error_of(project)
     assert message.startswith("data/labels.yml: ") and "labels are missing or not text" in message
     assert message.count(".es") >= 12 and "more" in message
 
 
-def test_a_deleted_glossary_is_an_empty_glossary_not_a_crash(mini_site):
-    (mini_site / "data/glossary.yml").unlink()
-    check(mini_site)
+def test_a_deleted_glossary_is_an_empty_glossary_not_a_crash(project):
+    (project / "data/glossary.yml").unlink()
+    check(project)
 
 
 def test_file_size_is_bounded_before_reading(tmp_path):

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import build
+from conftest import build, make_mini_site
 from quality.site import html_pages, language_of, languages, load_config
 
 CONFIG = load_config()
@@ -205,7 +205,20 @@ def test_no_page_says_to_be_defined(real_site):
 
 
 # -- the theme's strings, the site_url note (a small site, every hook of the real one) ---------------
-def test_theme_strings_and_permalink_tooltips_in_the_page_language(mini_site):
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory):
+    """The small site (site_url still the example address) with an edit link and permalinks, built once in
+    strict mode: (project, site, the build's log records)."""
+    mini_site = make_mini_site(tmp_path_factory.mktemp("themed"))
     config = (mini_site / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("docs_dir: docs\n", "docs_dir: docs\nrepo_url: https://git.test/site/\nedit_uri: edit/main/docs/\n")
     config = config.replace("  font: false\n", "  font: false\n  features: [content.action.edit]\n")
@@ -215,7 +228,21 @@ def test_theme_strings_and_permalink_tooltips_in_the_page_language(mini_site):
     for lang, heading in (("fr", "Partie"), ("en", "Part"), ("es", "Parte")):
         (mini_site / "docs" / lang / "objectives" / "b1.md").write_text(
             f"---\ncode: B1\ntitle: T {lang}\n---\n\n## {heading}\n\nTexte.\n", encoding="utf-8")
-    site = build(mini_site, strict=False)
+    records, logger = Records(), logging.getLogger()
+    logger.addHandler(records)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        site = build(mini_site, strict=True)
+    finally:
+        logger.removeHandler(records)
+        logger.setLevel(level)
+    return mini_site, site, records.records
+
+
+@pytest.mark.site
+def test_theme_strings_and_permalink_tooltips_in_the_page_language(themed):
+    mini_site, site, _records = themed
     labels = yaml.safe_load((mini_site / "data" / "labels.yml").read_text(encoding="utf-8"))
     for lang, prefix in LANGS.items():
         html = (site / prefix / "objectives" / "b1" / "index.html").read_text(encoding="utf-8")
@@ -227,16 +254,15 @@ def test_theme_strings_and_permalink_tooltips_in_the_page_language(mini_site):
     assert len({labels["theme_permalink"][lang] for lang in LANGS}) == len(LANGS)
 
 
-def test_an_example_site_url_is_noted_once_as_information_and_a_real_one_not(mini_site, caplog):
-    caplog.set_level(logging.INFO)
-    assert "site_url: https://example.org/" in (mini_site / "mkdocs.yml").read_text(encoding="utf-8")
-    build(mini_site, strict=True)  # information, not a warning: the strict build passes
-    notes = [r for r in caplog.records if "site_url is still the example address" in r.getMessage()]
+def test_an_example_site_url_is_noted_once_as_information_and_a_real_one_not(themed, mini_site, caplog):
+    themed_site, _site, records = themed  # built in strict mode: information, not a warning, lets it pass
+    assert "site_url: https://example.org/" in (themed_site / "mkdocs.yml").read_text(encoding="utf-8")
+    notes = [r for r in records if "site_url is still the example address" in r.getMessage()]
     assert [r.levelname for r in notes] == ["INFO"]  # once, for the three languages
     assert "site_url is still the example address https://example.org/: set" in notes[0].getMessage()
     assert "mkdocs.yml" in notes[0].getMessage()
 
-    caplog.clear()
+    caplog.set_level(logging.INFO)
     config = mini_site / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("https://example.org/", "https://publications.test/"),
                       encoding="utf-8")

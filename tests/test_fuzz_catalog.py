@@ -2,9 +2,11 @@
 input gives a valid catalogue or the project's clear error (ContentError), never another exception."""
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import yaml
 from hypothesis import HealthCheck, find, given, settings
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import MINI_FILES, ROOT
 from rawtext import raw_edit
+from fourpm import catalog as catalog_module
 from fourpm import frontmatter
 from fourpm.catalog import Catalog, load_catalog, load_labels
 from fourpm.errors import ContentError
@@ -79,6 +82,18 @@ def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
     return root
 
 
+_PARSED_LABELS: dict = {}
+
+
+def labels_once(data_dir: Path, languages):
+    """load_labels, the same file parsed once: every tree below copies the real, unchanged labels.yml (about
+    half the cost of an example); the labels file is fuzzed on its own (test_random_labels_file_...)."""
+    key = ((data_dir / "labels.yml").read_bytes(), languages)
+    if key not in _PARSED_LABELS:
+        _PARSED_LABELS[key] = load_labels(data_dir, languages)
+    return copy.deepcopy(_PARSED_LABELS[key])
+
+
 def check_catalog(catalog: Catalog) -> None:
     """What a valid catalogue promises: one facility per objective, titles in every language."""
     owners = [code for facility in catalog.facilities.values() for code in facility.objectives]
@@ -96,7 +111,8 @@ def test_random_front_matter_gives_a_catalogue_or_a_clear_error(changes):
         (root / "data").mkdir()
         (root / "data" / "labels.yml").write_bytes((ROOT / "data" / "labels.yml").read_bytes())
         try:
-            catalog = load_catalog(root / "docs", root / "data", LANGS)
+            with mock.patch.object(catalog_module, "load_labels", labels_once):
+                catalog = load_catalog(root / "docs", root / "data", LANGS)
         except ContentError as error:
             assert str(error).startswith("docs/") and "\n" not in str(error).strip()
             return
@@ -150,7 +166,8 @@ def outcome(changes) -> str:
         (root / "data").mkdir()
         (root / "data" / "labels.yml").write_bytes((ROOT / "data" / "labels.yml").read_bytes())
         try:
-            return type(load_catalog(root / "docs", root / "data", LANGS)).__name__
+            with mock.patch.object(catalog_module, "load_labels", labels_once):
+                return type(load_catalog(root / "docs", root / "data", LANGS)).__name__
         except ContentError as error:
             return str(error)
 

@@ -153,7 +153,11 @@ def run_cli(project, *args):
 
 
 def test_the_commands_from_the_shell(project):
-    result = run_cli(project, "status", "--json")
+    # The exit codes and the one-line errors through a real shell command; the other outputs in-process
+    # (the same main(), without starting Python again).
+    from test_translation_site import translations_command as in_process
+
+    result = in_process(project, "status", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["languages"] == ["en", "es"]
@@ -163,17 +167,17 @@ def test_the_commands_from_the_shell(project):
     result = run_cli(project, "check")
     assert result.returncode == 1 and "12 page(s) to do, 0 problem(s)" in result.stderr
 
-    result = run_cli(project, "mark-current", "--all")
+    result = in_process(project, "mark-current", "--all")
     assert result.returncode == 0, result.stderr
     assert "docs/es/objectives/b1.md: current (source_hash " in result.stdout
-    result = run_cli(project, "check")
+    result = in_process(project, "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "To do: nothing, every translation is current." in result.stdout
 
     (project / "docs/en/objectives/a2.md").unlink()
-    result = run_cli(project, "scaffold", "en", "objectives/a2.md")
+    result = in_process(project, "scaffold", "en", "objectives/a2.md")
     assert result.returncode == 0 and "docs/en/objectives/a2.md: scaffolded" in result.stdout
-    result = run_cli(project, "check")
+    result = in_process(project, "check")
     assert result.returncode == 1 and "en  missing   objectives/a2.md  (scaffolded, not yet translated" in result.stdout
     result = run_cli(project, "mark-current", "en", "objectives/a2.md")
     assert result.returncode == 2 and "Error: docs/en/objectives/a2.md: still carries the TODO marker" in result.stderr
@@ -184,12 +188,14 @@ def test_the_commands_from_the_shell(project):
 
 
 def test_check_fails_on_a_glossary_or_consistency_problem_alone(project):
+    from test_translation_site import translations_command  # the command, in this process (the shell: above)
+
     for lang, path in tr.translations(project, LANGS):
         tr.mark_current(project, LANGS, lang, path)
-    assert run_cli(project, "check").returncode == 0
+    assert translations_command(project, "check").returncode == 0
     edit(project, "docs/en/objectives/a2.md", "Cites [A1].", 'Cites [A1] of the "4 por 1000" Initiative, since 2015.')
     tr.mark_current(project, LANGS, "en", "objectives/a2.md")
-    result = run_cli(project, "check")
+    result = translations_command(project, "check")
     assert result.returncode == 1
     assert ('docs/en/objectives/a2.md, line 7: "4 por 1000" is how es pages write the name: '
             'write "4 per 1000" here') in result.stdout

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, build, write_tree
+from conftest import build, make_mini_site, write_tree
 from fourpm import translation as tr
 from fourpm import translation_history as th
-from test_translation_site import LANGS, html, mark_all, project  # noqa: F401 - fixture
+from test_translation_site import LANGS, html, mark_all, prepare, project, translations_command  # noqa: F401 - fixture
 
 B1 = "docs/fr/objectives/b1.md"
 HEAD = "---\ncode: B1\ntitle: Plans d'investissements\n---\n\n"
@@ -28,6 +27,22 @@ def git(root, *args):
 
 @pytest.fixture
 def repo(project):
+    """The mini site in a git repository, to change: see in_git."""
+    return in_git(project)
+
+
+@pytest.fixture(scope="module")
+def shared_repo(tmp_path_factory):
+    """The same repository, for the tests that only read it (and build it: shared_site)."""
+    return in_git(prepare(make_mini_site(tmp_path_factory.mktemp("history"))))
+
+
+@pytest.fixture(scope="module")
+def shared_site(shared_repo):
+    return build(shared_repo)
+
+
+def in_git(project):
     """The mini site in a git repository: the translations record the French as first committed, then
     the French changes over two commits."""
     write_tree(project, {B1: HEAD + OLD})
@@ -43,12 +58,12 @@ def repo(project):
     return project
 
 
-def cli(project, *args):
-    return subprocess.run([sys.executable, "-m", "tools.translations", "--config-file", str(project / "mkdocs.yml"), *args],
-                          cwd=ROOT, capture_output=True, text=True)
+cli = translations_command  # the command, run in this process
 
 
-def test_the_diff_over_several_commits(repo):
+@pytest.mark.site
+def test_the_diff_over_several_commits(shared_repo):
+    repo = shared_repo
     diff = th.page_diff(repo, LANGS, "en", "objectives/b1.md")
     assert diff.found and diff.recorded == tr.source_hash(HEAD + OLD)
     kinds = {(c.kind, c.new or c.old) for c in diff.changes}
@@ -59,7 +74,9 @@ def test_the_diff_over_several_commits(repo):
                                                ("+", "Le Bureau se réunit de six à huit fois."))]
 
 
-def test_the_diff_command_prints_it(repo):
+@pytest.mark.site
+def test_the_diff_command_prints_it(shared_repo):
+    repo = shared_repo
     result = cli(repo, "diff", "en", "objectives/b1.md")
     assert result.returncode == 0
     out = result.stdout
@@ -70,7 +87,9 @@ def test_the_diff_command_prints_it(repo):
     assert "+ Le Bureau se réunit de six à huit fois." in out
 
 
-def test_status_and_json_show_the_changes(repo):
+@pytest.mark.site
+def test_status_and_json_show_the_changes(shared_repo):
+    repo = shared_repo
     text = cli(repo, "status").stdout
     assert "What changed in the French (2 outdated page(s)):" in text
     assert "+ added (p[2]): En 2023, 12 réunions du Bureau sont prévues." in text
@@ -81,7 +100,9 @@ def test_status_and_json_show_the_changes(repo):
             "sentences": []} in item["changes"]["changes"]
 
 
-def test_a_fresh_clone_finds_the_old_version(repo, tmp_path):
+@pytest.mark.site
+def test_a_fresh_clone_finds_the_old_version(shared_repo, tmp_path):
+    repo = shared_repo
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True)
     diff = th.page_diff(clone, LANGS, "en", "objectives/b1.md")
@@ -104,8 +125,9 @@ def test_without_a_repository_it_is_not_found_either(project):
     assert not diff.found and diff.changes == []
 
 
-def test_the_status_page_lists_the_changes(repo):
-    site = build(repo)
+@pytest.mark.site
+def test_the_status_page_lists_the_changes(shared_site):
+    site = shared_site
     page = html(site, "en/translations/index.html")
     assert 'class="fpm-translation-changes"' in page
     assert "What changed in the French text" in page

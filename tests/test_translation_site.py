@@ -2,6 +2,9 @@
 the sitemap, the language switcher, the status and glossary pages, tooltips; no build warning for a translation."""
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import re
 import subprocess
 import sys
@@ -9,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT, build, write_tree
+from conftest import ROOT, build, make_mini_site, write_tree
 from fourpm import site as fpm_site
 from fourpm import translation as tr
 from fourpm import translation_web as web
@@ -27,6 +30,10 @@ BANNER = {
 @pytest.fixture
 def project(mini_site):
     """The mini site with the translation hook, the status and glossary pages, every translation current."""
+    return prepare(mini_site)
+
+
+def prepare(mini_site):
     config = (mini_site / "mkdocs.yml").read_text(encoding="utf-8")
     assert "hooks/main.py" in config  # the one hook file, which runs the translations' hooks
     (mini_site / "mkdocs.yml").write_text(config + "not_in_nav: |\n  /*/translations.md\n", encoding="utf-8")
@@ -40,6 +47,28 @@ def project(mini_site):
     })
     mark_all(mini_site)
     return mini_site
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One built site for the tests that only read it: the prepared project, then the Spanish a2 page
+    deleted (the French one shown), an objectives index page in each language, the English gf-1 page
+    scaffolded (not yet translated). Built as `make site` builds it (tools.build: a process per language,
+    then the search index; test_build checks it makes the same files as the sequential build).
+    Returns (project, site)."""
+    from tools.build import build_site
+
+    project = prepare(make_mini_site(tmp_path_factory.mktemp("translation-site")))
+    (project / "docs/es/objectives/a2.md").unlink()
+    write_tree(project, {f"docs/{lang}/objectives/index.md": f"---\ntitle: {title}\n---\n\nTexte.\n"
+                         for lang, title in (("fr", "Objectifs"), ("en", "Objectives"), ("es", "Objetivos"))})
+    mark_all(project)
+    (project / "docs/en/facilities/gf-1.md").unlink()
+    tr.scaffold(project, LANGS, "en", "facilities/gf-1.md")
+    with pytest.MonkeyPatch.context() as env:  # build_site sets it when unset: not for the rest of the session
+        env.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        build_site(project / "site", project / "mkdocs.yml", parallel=True)
+    return project, project / "site"
 
 
 def mark_all(root):
@@ -57,13 +86,29 @@ def banner(page_html):
     return (found.group(1), found.group(2)) if found else None
 
 
+def translations_command(project, *args) -> subprocess.CompletedProcess:
+    """`python -m tools.translations --config-file PROJECT/mkdocs.yml ARGS` run in this process (no new
+    interpreter to start): its exit code, standard output and error."""
+    from tools import translations
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = translations.main(["--config-file", str(project / "mkdocs.yml"), *args])
+        except SystemExit as exit:  # argparse's errors
+            code = exit.code
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
 def state(root, lang, path):
     return tr.compute_status(root, LANGS).state(lang, path).state
 
 
-def test_each_status_transition_shows_in_the_built_pages(project):
-    site = build(project)
-    assert all(banner(html(site, f"{PREFIX[lang]}objectives/a1/index.html")) is None for lang in LANGS)
+@pytest.mark.site
+def test_each_status_transition_shows_in_the_built_pages(shared, project):
+    # Every translation current (the shared site has the same a1 pages, all marked): no banner.
+    _shared_project, shared_site = shared
+    assert all(banner(html(shared_site, f"{PREFIX[lang]}objectives/a1/index.html")) is None for lang in LANGS)
 
     # Editing the French page: its translations are outdated and say so, in the reader's language.
     a1 = project / "docs/fr/objectives/a1.md"
@@ -77,18 +122,17 @@ def test_each_status_transition_shows_in_the_built_pages(project):
     assert "Read the French original</a>" in banner(html(site, "en/objectives/a1/index.html"))[1]
     assert "Leer el original en francés</a>" in banner(html(site, "es/objectives/a1/index.html"))[1]
     assert banner(html(site, "objectives/a1/index.html")) is None
+    assert banner(html(site, "es/objectives/a2/index.html")) is None  # still translated, current
 
-    # Marking the English page current again: its banner goes, the Spanish one stays.
+    # Marking the English page current again: its banner goes, the Spanish one stays. And (the same
+    # build) deleting a translation: the French page is shown, with the "not translated" banner in Spanish.
     tr.mark_current(project, LANGS, "en", "objectives/a1.md")
     assert state(project, "en", "objectives/a1.md") == "current"
-    site = build(project)
-    assert banner(html(site, "en/objectives/a1/index.html")) is None
-    assert banner(html(site, "es/objectives/a1/index.html"))[0] == "outdated"
-
-    # Deleting a translation: the French page is shown, with the "not translated" banner in Spanish.
     (project / "docs/es/objectives/a2.md").unlink()
     assert state(project, "es", "objectives/a2.md") == "missing"
     site = build(project)
+    assert banner(html(site, "en/objectives/a1/index.html")) is None
+    assert banner(html(site, "es/objectives/a1/index.html"))[0] == "outdated"
     page = html(site, "es/objectives/a2/index.html")
     kind, text = banner(page)
     assert kind == "missing" and BANNER["missing"]["es"] in text and "<p class=\"admonition-title\">Traducción</p>" in text
@@ -96,16 +140,17 @@ def test_each_status_transition_shows_in_the_built_pages(project):
     assert banner(html(site, "en/objectives/a2/index.html")) is None
 
 
-def test_a_scaffolded_page_counts_as_not_translated_for_readers(project):
-    (project / "docs/en/objectives/a2.md").unlink()
-    tr.scaffold(project, LANGS, "en", "objectives/a2.md")
-    site = build(project)
-    kind, text = banner(html(site, "en/objectives/a2/index.html"))
+@pytest.mark.site
+def test_a_scaffolded_page_counts_as_not_translated_for_readers(shared):
+    project, site = shared  # its English gf-1 page is scaffolded
+    assert state(project, "en", "facilities/gf-1.md") == "missing"
+    kind, text = banner(html(site, "en/facilities/gf-1/index.html"))
     assert kind == "missing" and BANNER["missing"]["en"] in text
 
 
-def test_a_404_page_in_each_language(project):
-    site = build(project)
+@pytest.mark.site
+def test_a_404_page_in_each_language(shared):
+    _project, site = shared
     expected = {"fr": ("Page introuvable", "Retour à l'accueil", "/"), "en": ("Page not found", "Back to the home page", "/en/"),
                 "es": ("Página no encontrada", "Volver a la página de inicio", "/es/")}
     for lang, (title, home, href) in expected.items():
@@ -117,12 +162,10 @@ def test_a_404_page_in_each_language(project):
     assert not (site / "en" / "en").exists()
 
 
-def test_the_parallel_build_has_the_same_404_pages(project, monkeypatch):
-    from tools.build import build_site
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    build_site(project / "par", project / "mkdocs.yml", parallel=True)
-    assert [re.search(r"<h1>(.*?)</h1>", html(project / "par", f"{PREFIX[lang]}404.html")).group(1) for lang in LANGS] \
+@pytest.mark.site
+def test_the_parallel_build_has_the_same_404_pages(shared):
+    _project, site = shared  # the parallel build (tools.build)
+    assert [re.search(r"<h1>(.*?)</h1>", html(site, f"{PREFIX[lang]}404.html")).group(1) for lang in LANGS] \
         == ["Page introuvable", "Page not found", "Página no encontrada"]
 
 
@@ -130,9 +173,9 @@ def alternates_of(page_html):
     return re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', page_html)
 
 
-def test_every_page_head_has_absolute_hreflang_alternates_and_x_default(project):
-    (project / "docs/es/objectives/a2.md").unlink()
-    site = build(project)
+@pytest.mark.site
+def test_every_page_head_has_absolute_hreflang_alternates_and_x_default(shared):
+    _project, site = shared  # its Spanish a2 page is the French one
     for lang in LANGS:
         for path in ("", "objectives/a2/", "facilities/gf-1/"):
             page = html(site, f"{PREFIX[lang]}{path}index.html")
@@ -142,8 +185,9 @@ def test_every_page_head_has_absolute_hreflang_alternates_and_x_default(project)
     assert alternates_of(html(site, "404.html")) == []
 
 
-def test_the_sitemap_lists_every_page_with_its_alternates_and_x_default(project):
-    site = build(project)
+@pytest.mark.site
+def test_the_sitemap_lists_every_page_with_its_alternates_and_x_default(shared):
+    _project, site = shared
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     urls = ET.parse(site / "sitemap.xml").getroot().findall("s:url", ns)
     locs = {url.find("s:loc", ns).text: {l.get("hreflang"): l.get("href") for l in url.findall("x:link", ns)} for url in urls}
@@ -154,9 +198,9 @@ def test_the_sitemap_lists_every_page_with_its_alternates_and_x_default(project)
     assert locs["https://example.org/es/objectives/a1/"]["en"] == "https://example.org/en/objectives/a1/"
 
 
-def test_the_language_switcher_leads_to_the_same_page_translated_or_not(project):
-    (project / "docs/es/objectives/a2.md").unlink()
-    site = build(project)
+@pytest.mark.site
+def test_the_language_switcher_leads_to_the_same_page_translated_or_not(shared):
+    _project, site = shared  # its Spanish a2 page is the French one
     for lang in LANGS:
         page = site / f"{PREFIX[lang]}objectives/a2/index.html"
         links = dict((hreflang, href) for href, hreflang in re.findall(
@@ -166,20 +210,18 @@ def test_the_language_switcher_leads_to_the_same_page_translated_or_not(project)
             assert (page.parent / href / "index.html").resolve() == (site / f"{PREFIX[other]}objectives/a2/index.html").resolve()
 
 
-def test_materials_language_script_skips_our_alternates(project):
-    site = build(project)
+@pytest.mark.site
+def test_materials_language_script_skips_our_alternates(shared):
+    project, site = shared
     bundle = next((site / "assets" / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
     assert '"link[rel=alternate]:not([hreflang]):not([type])"' in bundle and '"link[rel=alternate]")' not in bundle
     assert web.patch_material_bundle(site) is False  # already done: nothing changes
     assert web.patch_material_bundle(project / "docs") is None
 
 
-def test_the_status_page_in_each_language_outside_the_navigation(project):
-    (project / "docs/es/objectives/a2.md").unlink()
-    write_tree(project, {f"docs/{lang}/objectives/index.md": f"---\ntitle: {title}\n---\n\nTexte.\n"
-                         for lang, title in (("fr", "Objectifs"), ("en", "Objectives"), ("es", "Objetivos"))})
-    mark_all(project)
-    site = build(project)
+@pytest.mark.site
+def test_the_status_page_in_each_language_outside_the_navigation(shared):
+    _project, site = shared  # its Spanish a2 page deleted, an objectives index page in each language
     for lang, todo, label in (("fr", "Pages à traduire ou à revoir", "manquante"), ("en", "Pages to translate or to review", "missing"),
                               ("es", "Páginas por traducir o revisar", "falta")):
         page = html(site, f"{PREFIX[lang]}translations/index.html")
@@ -194,8 +236,9 @@ def test_the_status_page_in_each_language_outside_the_navigation(project):
     assert "Every translation is up to date." not in html(site, "en/translations/index.html")
 
 
-def test_the_glossary_page_and_the_tooltips_in_the_page_language(project):
-    site = build(project)
+@pytest.mark.site
+def test_the_glossary_page_and_the_tooltips_in_the_page_language(shared):
+    project, site = shared
     glossary = web.glossary(fpm_site.project_at(project, LANGS))
     ndc = next(t for t in glossary.terms if t.id == "ndc")
     for lang, word in (("fr", "CDN"), ("en", "NDCs"), ("es", "CDN")):
@@ -208,16 +251,14 @@ def test_the_glossary_page_and_the_tooltips_in_the_page_language(project):
         assert f"<dfn>{ndc.forms[lang][0]}</dfn>" in listing and "<dfn>Core Facilities</dfn>" in listing
 
 
-def test_a_forbidden_variant_in_a_translation_is_listed_not_a_build_warning(project):
+def test_a_forbidden_variant_in_a_translation_is_listed_not_a_build_warning(project, caplog):
     write_tree(project, {"docs/en/objectives/b1.md": "---\ncode: B1\ntitle: Investment plans\n---\n\n"
                                                        "The NDCs of the 4 pour 1000 Initiative and MRV.\n"})
     mark_all(project)
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
-                            capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
-    check = subprocess.run([sys.executable, "-m", "tools.translations", "--config-file", str(project / "mkdocs.yml"),
-                            "check"], cwd=ROOT, capture_output=True, text=True)
+    caplog.set_level(logging.INFO)
+    build(project, strict=True)  # `mkdocs build --strict`, in this process: a warning would abort it
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    check = translations_command(project, "check")
     assert check.returncode == 1
     assert ('docs/en/objectives/b1.md, line 7: "4 pour 1000" is how fr pages write the name: '
             'write "4 per 1000" here') in check.stdout
@@ -235,7 +276,9 @@ def test_a_bad_glossary_stops_the_build_with_one_line(project):
 
 
 # -- pure functions behind the pages ----------------------------------------------------------------
-def test_banner_and_alternates_as_functions(project):
+@pytest.mark.site
+def test_banner_and_alternates_as_functions(shared):
+    project, _site = shared
     status = tr.compute_status(project, LANGS)
     labels = {key: key for key in ("translation_missing", "translation_outdated", "translation_banner_title",
                                    "translation_read_original")}

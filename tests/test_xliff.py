@@ -95,15 +95,34 @@ def test_the_page_renders_back_as_written():
 
 
 # -- the file ------------------------------------------------------------------------------------
-@pytest.fixture
-def real(tmp_path):
-    """A copy of the real project (docs, data, templates, hooks), to export from and import into."""
-    root = tmp_path / "project"
-    for name in ("docs", "data", "overrides", "hooks"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+def copy_of_the_project(root: Path) -> Path:
+    """The real project's pages, data and mkdocs.yml: what export and import read and write."""
+    for name in ("docs", "data"):
+        shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def buildable(root: Path) -> Path:
+    """The copy with the templates, hooks and front-end packages a build needs as well."""
+    for name in ("overrides", "hooks"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "node_modules").symlink_to(ROOT / "node_modules")
     return root
+
+
+@pytest.fixture
+def real(tmp_path):
+    """A copy of the real project, to export from and import into."""
+    return copy_of_the_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def real_read_only(tmp_path_factory):
+    """A copy for the tests that only export from it, and its whole export into each language (the
+    same bytes as an export of any other copy)."""
+    root = copy_of_the_project(tmp_path_factory.mktemp("xliff") / "project")
+    return root, {lang: xliff.export(root, LANGS, lang) for lang in ("en", "es")}
 
 
 def test_the_file_is_xliff_12_that_translate_toolkit_reads_with_the_right_word_count(tmp_path):
@@ -130,8 +149,9 @@ def test_the_file_is_xliff_12_that_translate_toolkit_reads_with_the_right_word_c
     assert pocount.calcstats(str(path))["totalsourcewords"] == 2 + 2 + 2 + 12 + 4 + 2 + 3 + 1 + 1 + 2 + 0 + 4 + 2 + 4
 
 
-def test_the_real_sites_file_carries_every_current_translation(real, tmp_path):
-    data, pages, units = xliff.export(real, LANGS, "es")
+def test_the_real_sites_file_carries_every_current_translation(real_read_only, tmp_path):
+    real, exports = real_read_only
+    data, pages, units = exports["es"]
     path = tmp_path / "es.xlf"
     path.write_bytes(data)
     stats = pocount.calcstats(str(path))
@@ -149,18 +169,20 @@ def snapshot(root: Path, lang: str) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_export_then_import_of_every_current_page_leaves_the_markdown_byte_identical(real, tmp_path, lang):
+def test_export_then_import_of_every_current_page_leaves_the_markdown_byte_identical(real, real_read_only, tmp_path, lang):
     before = snapshot(real, lang)
     path = tmp_path / f"{lang}.xlf"
-    path.write_bytes(xliff.export(real, LANGS, lang)[0])
+    path.write_bytes(real_read_only[1][lang][0])  # exported from an identical copy
+    assert snapshot(real_read_only[0], lang) == before
     imported_lang, written = xliff.import_file(real, LANGS, path)
     assert imported_lang == lang and len(written) == len(before)
     assert snapshot(real, lang) == before
 
 
-def test_the_page_written_from_the_units_is_the_page_as_it_is(real):
+def test_the_page_written_from_the_units_is_the_page_as_it_is(real_read_only):
     """Not only an import that changes nothing: the page rendered again from its units is the same bytes
     (every page whose paragraphs are not wrapped by hand)."""
+    real = real_read_only[0]
     text = (real / "docs/en" / GOVERNANCE).read_text(encoding="utf-8")
     imported = xliff.read(xliff.export(real, LANGS, "en", [GOVERNANCE])[0], "en.xlf", real, LANGS)[1][GOVERNANCE]
     head = xliff._front_matter(text, {}, {k[5:]: v for k, v in imported.items() if k.startswith("meta.")},
@@ -228,7 +250,7 @@ def test_a_translation_of_every_unit_imports_and_builds_with_codes_placeholders_
     from tools.build import build_site
     monkeypatch.setenv("FPM_PDF", "0")
     site = tmp_path / "site"
-    build_site(site, real / "mkdocs.yml", strict=True)
+    build_site(site, buildable(real) / "mkdocs.yml", strict=True)
     built = parse(site / "en/initiative/governance/index.html")
     assert "LE BUREAU" in "".join(built.text)
     assert "../../objectives/a6/" in built.links and "../../roadmap/cf-ii/" in built.links
