@@ -306,3 +306,4 @@ on_post_build = CombinedEvent(_post_build_languages, _post_build_pdfs, _post_bui
 def on_build_error(error):
     pdfs.on_build_error(error)
     state.PROCESS.abort()
+    engine.undo_failed_nested_build()

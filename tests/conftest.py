@@ -135,8 +135,12 @@ def mini_built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
-    """The real site, built once per test run in strict mode, atomically."""
+    """The real site, built once per test run in strict mode, atomically. Its "now" (the last commit, as
+    `make site` takes it) is set in every worker, for the tests that build it again to compare."""
+    from fourpm.dates import build_epoch
     from tools.build import build_site
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(ROOT)))
 
     def make(folder: Path) -> Path:
         build_site(folder / "site", ROOT / "mkdocs.yml", strict=True)

@@ -171,3 +171,17 @@ def test_each_language_build_has_its_own_state_and_leaves_none_behind():
     process.begin()
     process.abort()  # a failed build
     assert process.builds == []
+
+
+def test_after_a_build_failing_in_another_language_the_next_build_still_cleans_its_folder(mini_site):
+    """mkdocs-static-i18n stops MkDocs cleaning the folder while it builds the other languages and puts
+    it back only on success: the live preview's next build, or a test's, kept stale files."""
+    from mkdocs.exceptions import Abort, PluginError
+
+    bad = {"docs/en/index.md": "x\n\n<!-- 4p1000 facilites -->\n"}
+    write_tree(mini_site, bad)
+    with pytest.raises((Abort, PluginError)):
+        build(mini_site)
+    write_tree(mini_site, {"docs/en/index.md": "---\ntitle: Home\n---\n\nText.\n", "site/stale.html": "old"})
+    site = build(mini_site)
+    assert not (site / "stale.html").exists() and (site / "en" / "index.html").is_file()

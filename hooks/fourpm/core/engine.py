@@ -6,8 +6,13 @@ so an upgrade is checked here, in one file, instead of failing somewhere in a fe
 """
 from __future__ import annotations
 
+import logging
 from copy import deepcopy
 from importlib import metadata
+
+from mkdocs import utils as _mkdocs_utils
+
+_clean_directory = _mkdocs_utils.clean_directory  # as MkDocs defines it (see undo_failed_nested_build)
 
 # distribution -> the release series these functions were written and tested for (ProperDocs, the
 # maintained continuation of MkDocs 1.x, provides the same API).
@@ -91,3 +96,13 @@ def home_alternates(config) -> list | None:
 def title_from_heading(page) -> bool:
     """Whether MkDocs took the page's title from its rendered <h1> (already HTML)."""
     return bool(getattr(page, "_title_from_render", False))
+
+
+def undo_failed_nested_build() -> None:
+    """mkdocs-static-i18n replaces mkdocs.utils.clean_directory (and filters MkDocs' build log) while it
+    builds the other languages, and puts them back only when every language succeeded: after a failed
+    build, the next build in the same process (the live preview, tests) would not clean its folder."""
+    _mkdocs_utils.clean_directory = _clean_directory
+    build_log = logging.getLogger("mkdocs.commands.build")
+    for kept in [f for f in build_log.filters if type(f).__name__ == "I18nLoggingFilter"]:
+        build_log.removeFilter(kept)
