@@ -195,10 +195,10 @@ def test_an_oversized_or_special_file_is_refused_unread(pdf_site, caplog):  # no
 
 
 # -- processes end with the build ----------------------------------------------------------------------
-def slow_pdfs(project: Path) -> None:
+def slow_pdfs(project: Path, parts: int = 60) -> None:
     """Press kits long enough for the PDF stage to last a few seconds."""
     body = "\n\n".join(f"## Partie {n}\n\n" + "Texte du dossier, assez long pour remplir des pages. " * 60
-                       for n in range(60))
+                       for n in range(parts))
     write_tree(project, {f"docs/{lang}/press/kit.md": KIT[f"docs/{lang}/press/kit.md"] + "\n" + body
                          for lang in ("fr", "en", "es")})
 
@@ -349,7 +349,7 @@ def test_the_parallel_build_has_one_budget_of_pdf_workers(pdf_site, monkeypatch)
 
     from tools.build import build_site
 
-    slow_pdfs(pdf_site)
+    slow_pdfs(pdf_site, parts=12)  # nine PDFs of a few pages: the languages' PDF stages overlap
     kit = (pdf_site / "docs" / "fr" / "press" / "kit.md").read_text(encoding="utf-8")
     write_tree(pdf_site, {f"docs/{lang}/guide-{n}.md": kit.replace("pdf: press-kit", f"pdf: guide-{n}")
                           .replace("<!-- 4p1000 pdf-link -->", "").replace("<!-- 4p1000 media-contacts -->", "")
