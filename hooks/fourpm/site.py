@@ -126,6 +126,11 @@ def inputs_digest(project: Project) -> str:
         cache.tree_digest(p.data_dir, p.templates_dir), (p.root / "mkdocs.yml").read_bytes(), repr(p.langs)))
 
 
+def objectives_digest(project: Project) -> str:
+    """The objectives of the catalogue (codes, pages, titles): what the code links show. Once per build."""
+    return cached(project, "objectives-digest", lambda p: cache.digest(repr(load(p)[0].objectives)))
+
+
 def memo(project: Project, namespace: str, inputs: tuple, compute: Callable[[], T]) -> T:
     """compute(), or its result stored by an earlier build with the same inputs, project inputs and code."""
     return cache.current().memo(namespace, (inputs_digest(project), *inputs), compute)
