@@ -163,4 +163,3 @@ def use(cache: Cache) -> None:
 
 def current() -> Cache:
     return _current
-
