@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 NODE_READY := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-unit test-quality bench clean translations check-translations newsletter system system-quality check-properdocs
+.PHONY: site serve test test-unit test-quality bench clean translations check-translations newsletter system system-quality system-bench check-properdocs
 
 # The Debian packages of system-packages.txt this machine lacks: installed as root or with sudo that asks
 # no password; otherwise one line names the command to run.
@@ -15,6 +15,9 @@ system:
 
 system-quality:
 	@$(PYTHON) tools/system_packages.py quality
+
+system-bench:
+	@$(PYTHON) tools/system_packages.py bench
 
 $(READY): requirements.txt | system
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,7 +67,7 @@ newsletter: $(READY)
 	$(PY) -m tools.newsletter $(if $(date),--date $(date))
 
 # The build benchmark (bench/run.py): about 15 minutes on 2 cores; writes bench/RESULTS.md.
-bench: $(READY) $(NODE_READY)
+bench: system-bench $(READY) $(NODE_READY)
 	$(PY) -m bench.run
 
 # The same site built with ProperDocs (the maintained continuation of MkDocs 1.x) in its own .venv-properdocs:

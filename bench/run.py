@@ -4,12 +4,14 @@
   (b) our full build without PDFs: sequential (one process) and parallel (one process per language);
   (c) our full build with PDFs, cold cache then warm cache;
   (d) live preview: from saving one page to `make serve` serving the rebuilt page;
+  (e) our full build without PDFs after one page changed, with the caches of the previous build;
+  (h) Hugo (Debian's `hugo`) on the same Markdown pages with a one-line template: the physical anchor;
   and, on the real site, the search (bench/search_bench.py): bytes of a first query and CPU, before and
   after Pagefind;
 
 at N = 100, 300 and 1000 pages per language, with medians over repeats, CPU time and peak memory.
 
-    python -m bench.run [--sizes 100,300,1000] [--repeats 3] [--output bench/RESULTS.md]
+    python -m bench.run [--sizes 100 300 1000] [--repeats 3] [--output bench/RESULTS.md]
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from bench import hugo
 from bench.corpus import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,20 +117,31 @@ def _wait(predicate, timeout: float) -> None:
     raise SystemExit("live preview never showed the edit")
 
 
+def edit_one_page(project: Path) -> None:
+    """Add a paragraph to one French page (its translations become outdated): a typical edit."""
+    page = project / "docs" / "fr" / "bench" / "s00" / "p00.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\nModification {time.time_ns()}.\n", encoding="utf-8")
+
+
 def bench_size(n: int, repeats: int, work: Path) -> dict:
     project = make_project(work / f"corpus-{n}", n)
     out = work / f"site-{n}"
-    cache = work / f"pdf-cache-{n}"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FPM_PDF_CACHE": str(cache)}
+    cache, pages = work / f"pdf-cache-{n}", work / f"page-cache-{n}"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FPM_PDF_CACHE": str(cache), "FPM_PAGE_CACHE": str(pages)}
+    cold = lambda: shutil.rmtree(pages, ignore_errors=True)  # noqa: E731 - no cache of any kind
     no_pdf, with_pdf = {**env, "FPM_PDF": "0"}, {**env, "FPM_PDF": "1"}
     ours = [PY, "-m", "tools.build", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(out), "--no-strict"]
     plain = [PY, "-m", "mkdocs", "build", "-q", "--no-strict", "-f", str(project / "mkdocs-plain.yml"), "-d", str(out)]
     print(f"N={n}: corpus ready in {project}", flush=True)
     result = {"n": n, "pages": 3 * len(list((project / "docs" / "fr").rglob("*.md")))}
     result["a"] = repeat(repeats, plain, project, no_pdf)
-    result["b_seq"] = repeat(repeats, ours + ["--sequential"], ROOT, no_pdf)
-    result["b"] = repeat(repeats, ours, ROOT, no_pdf)
+    if hugo.available():
+        result["h"] = repeat(repeats, hugo.make_site(project, work / f"hugo-{n}"), ROOT, no_pdf)
+    result["b_seq"] = repeat(repeats, ours + ["--sequential"], ROOT, no_pdf, before=cold)
+    result["b"] = repeat(repeats, ours, ROOT, no_pdf, before=cold)  # the last one leaves the cache warm
+    result["e"] = repeat(repeats, ours, ROOT, no_pdf, before=lambda: edit_one_page(project))
     shutil.rmtree(cache, ignore_errors=True)
+    cold()
     result["c_cold"] = measure(ours, ROOT, with_pdf)
     result["c_warm"] = repeat(max(1, repeats - 1), ours, ROOT, with_pdf)
     result["d"] = live_preview(project, no_pdf, max(3, repeats))
@@ -137,12 +151,15 @@ def bench_size(n: int, repeats: int, work: Path) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    head = ("| N/lang | pages | (a) plain s | (a) CPU s | (b) seq s | (b) par s | (b) CPU s | (c) cold s | (c) warm s "
-            "| (d) preview s | ms/page (b) | peak MiB |\n|" + "---|" * 12)
+    head = ("| N/lang | pages | (h) Hugo s | (h) CPU s | (a) plain s | (a) CPU s | (b) seq s | (b) par s | (b) CPU s "
+            "| (e) one page s | (e) CPU s | (c) cold s | (c) warm s | (d) preview s | ms/page (b) | peak MiB |\n|"
+            + "---|" * 16)
     rows = []
     for r in results:
-        rows.append(f"| {r['n']} | {r['pages']} | {r['a'].wall:.2f} | {r['a'].cpu:.2f} | {r['b_seq'].wall:.2f} | "
-                    f"{r['b'].wall:.2f} | {r['b'].cpu:.2f} | {r['c_cold'].wall:.2f} | {r['c_warm'].wall:.2f} | "
+        h = f"{r['h'].wall:.2f} | {r['h'].cpu:.2f}" if "h" in r else "– | –"
+        rows.append(f"| {r['n']} | {r['pages']} | {h} | {r['a'].wall:.2f} | {r['a'].cpu:.2f} | {r['b_seq'].wall:.2f} | "
+                    f"{r['b'].wall:.2f} | {r['b'].cpu:.2f} | {r['e'].wall:.2f} | {r['e'].cpu:.2f} | "
+                    f"{r['c_cold'].wall:.2f} | {r['c_warm'].wall:.2f} | "
                     f"{r['d']:.2f} | {1000 * r['b'].wall / r['pages']:.1f} | "
                     f"{max(r[k].rss_mib for k in ('b', 'b_seq', 'c_cold', 'c_warm')):.0f} |")
     return "\n".join([head] + rows)
@@ -153,9 +170,15 @@ def targets(results: list[dict]) -> list[tuple[str, str, bool]]:
     checks = []
     if 300 in by_n:
         r = by_n[300]
-        checks.append(("(b) CPU ≤ 1.10 × (a) CPU at N=300", f"{r['b'].cpu / r['a'].cpu:.2f}", r['b'].cpu / r['a'].cpu <= 1.10))
+        checks.append(("(b) cold CPU ≤ 1.5 × (a) CPU at N=300", f"{r['b'].cpu / r['a'].cpu:.2f}", r['b'].cpu / r['a'].cpu <= 1.5))
+        checks.append(("(e) one page changed, warm caches ≤ 0.50 × (a) wall at N=300", f"{r['e'].wall / r['a'].wall:.2f}",
+                       r['e'].wall / r['a'].wall <= 0.50))
         checks.append(("(d) ≤ 0.2 × (b) full three-language build at N=300", f"{r['d'] / r['b'].wall:.2f}",
                        r['d'] / r['b'].wall <= 0.2))
+    for r in results:
+        if r["n"] >= 300:
+            ratio = r["b"].wall / r["a"].wall
+            checks.append((f"(b) par cold wall ≤ 0.80 × (a) plain wall at N={r['n']}", f"{ratio:.2f}", ratio <= 0.80))
     for r in results:
         ratio = r["b"].wall / r["b_seq"].wall
         checks.append((f"parallel ≤ 0.70 × sequential wall at N={r['n']}", f"{ratio:.2f}", ratio <= 0.70))
@@ -171,6 +194,12 @@ def targets(results: list[dict]) -> list[tuple[str, str, bool]]:
         checks.append((f"warm PDF stage ≤ 5 % of cold at N={r['n']}", f"{100 * share:.1f} % ({max(warm, 0):.2f} s of {cold:.2f} s)",
                        share <= 0.05))
     return checks
+
+
+def _hugo_version() -> str:
+    if not hugo.available():
+        return "(not installed: `python3 tools/system_packages.py bench`)"
+    return subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1].split("+")[0]
 
 
 def report(results: list[dict], started: float) -> str:
@@ -189,8 +218,12 @@ def report(results: list[dict], started: float) -> str:
         table(results), "",
         "(b) seq: our build, the languages one after the other in one process (as mkdocs-static-i18n "
         "does); (b) par: our build as `make site` runs it, one process per language, without PDFs; "
-        "(c) with PDFs (cold: empty PDF cache; warm: nothing changed); (d) live preview of one "
-        "language as `make serve` runs it.", "",
+        "(b) seq and par are cold: the page cache (.cache/pages) is emptied before each run; "
+        "(e) the parallel build again after one French page got a new paragraph, with the page cache of the "
+        "previous build; (c) with PDFs (cold: empty PDF and page caches; warm: nothing changed); (d) live "
+        "preview of one language as `make serve` runs it; (h) Hugo " + _hugo_version() + " on the same "
+        "Markdown files of the three languages, with a one-line template (no theme, navigation or generated "
+        "blocks).", "",
         "## Targets", "",
         "| target | measured | met |", "|---|---|---|",
     ]
@@ -200,7 +233,7 @@ def report(results: list[dict], started: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,300,1000")
+    parser.add_argument("--sizes", nargs="+", default=["100,300,1000"], help="e.g. 100 300 1000, or 100,300")
     parser.add_argument("--repeats", type=int, default=3, help="repeats at N < 1000 (1 at N >= 1000)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--no-search", action="store_true", help="skip the search benchmark (bench/search_bench.py)")
@@ -208,7 +241,7 @@ def main() -> int:
     started = time.monotonic()
     results = []
     with tempfile.TemporaryDirectory(prefix="fpm-bench-") as work:
-        for n in (int(size) for size in args.sizes.split(",")):
+        for n in (int(size) for sizes in args.sizes for size in sizes.split(",")):
             results.append(bench_size(n, args.repeats if n < 1000 else 1, Path(work)))
     text = report(results, started)
     if not args.no_search:  # the search's download and build cost, before and after Pagefind

@@ -138,8 +138,10 @@ def _site_page_markdown(markdown, page, config, files):
 # Turn objective codes in brackets into links, in the page's language.
 def _site_page_content(html, page, config, files):
     _catalog, renderer = _load(config)
-    try:
-        return renderer.link_codes(html, site.page_ref(page, config))
+    ref, project = site.page_ref(page, config), _project(config)
+    try:  # kept on disk: the links depend on the page, the objectives and the languages only
+        return site.memo(project, "code-links", (repr(ref), site.objectives_digest(project), html),
+                         lambda: renderer.link_codes(html, ref))
     except ContentError as error:
         raise PluginError(str(error)) from None
 

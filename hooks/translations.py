@@ -69,7 +69,8 @@ def on_page_content(html, page, config, files):
     project = _project(config)
     _path, file_lang = _page(page, config)
     _catalog, renderer = site.load(project)
-    return web.tooltips(html, web.glossary(project), file_lang, renderer)
+    return site.memo(project, "tooltips", (file_lang, html),  # the glossary is in the key (data/)
+                     lambda: web.tooltips(html, web.glossary(project), file_lang, renderer))
 
 
 # The banner of a missing or outdated translation, and the page's hreflang alternates.

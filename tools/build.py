@@ -29,13 +29,14 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from fourpm import pdf, pdf_render, search, site  # noqa: E402
-from fourpm.core import engine  # noqa: E402
+from fourpm.core import cache, engine  # noqa: E402
 from fourpm.core.files import plain_mode  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
@@ -54,6 +55,7 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
     # One reproducible "now" for every date the build writes (sitemap, feeds, PDFs).
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(Path(config_file).resolve().parent)))
     _index_search(None)  # without Pagefind, stop before building anything
+    started = time.time()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site_dir)
@@ -62,6 +64,8 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
         (_build_parallel if parallel else _build_sequential)(Path(config_file), tmp, strict)
         _index_search(tmp)
         _swap(tmp, site_dir)
+    # What this build's processes did not read or write goes; what a concurrent build touched stays.
+    cache.prune(cache.folder_for(Path(config_file).resolve().parent), started - 2)
 
 
 # -- build folders: readable by a web server, locked while in use, removed when an interrupted build left them

@@ -1,6 +1,6 @@
 """Install the Debian packages of system-packages.txt that this machine lacks, where it can.
 
-    python3 tools/system_packages.py site|quality
+    python3 tools/system_packages.py site|quality|bench
 
 Runs with the system's Python before .venv exists (standard library only). As root, or with sudo that
 asks no password, it runs apt-get; otherwise it stops with one line naming the command to run. A
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 LIST = Path(__file__).resolve().parent.parent / "system-packages.txt"
-GROUPS = {"site": ("site",), "quality": ("site", "quality")}
+GROUPS = {"site": ("site",), "quality": ("site", "quality"), "bench": ("site", "bench")}
 
 
 def wanted(text: str, group: str) -> list[tuple[str, bool]]:

@@ -13,9 +13,6 @@ def split(text: str, file: str) -> tuple[dict, str]:
 def body_offset(text: str, body: str) -> int:
     """How many lines of the file come before body (as MkDocs gives it: without the front matter and
     the blank lines after it), so errors can name the file's line."""
-    try:
-        _meta, rest, head = reader.split_front_matter(text.lstrip("\ufeff"), "")
-    except reader.ContentError:
-        rest, head = text, 0
+    rest, head = reader.skip_front_matter(text.lstrip("\ufeff"))
     blank = lambda s: len(s) - len(s.lstrip("\n"))  # noqa: E731
     return head + blank(rest) - blank(body)

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
+from .core import cache
 from .errors import ContentError
 
 _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
@@ -127,7 +128,12 @@ def displayed_size(width: int, height: int, limit: int = CONTENT_WIDTH) -> tuple
 
 
 def inline_css(document: str) -> str:
-    """Move the <style> rules into style attributes; drop <style> and <link>; fetch nothing."""
+    """Move the <style> rules into style attributes; drop <style> and <link>; fetch nothing. Kept on
+    disk (core/cache.py): a document that did not change is not inlined again."""
+    return cache.current().memo("inline-css", (document,), lambda: _inline_css(document))
+
+
+def _inline_css(document: str) -> str:
     import css_inline  # guarded: only needed when an e-mail is written
 
     inliner = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)

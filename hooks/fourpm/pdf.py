@@ -77,7 +77,10 @@ def read_declarations(docs_dir: Path, languages: tuple[str, ...]) -> dict[str, D
         for path in sorted(root.rglob("*.md")):
             rel = path.relative_to(root).as_posix()
             file = f"docs/{lang}/{rel}"
-            meta, _body = split(path.read_text(encoding="utf-8"), file)
+            text = path.read_text(encoding="utf-8")
+            if "pdf" not in text:
+                continue  # most pages: not worth parsing the front matter again (the catalogue checked it)
+            meta, _body = split(text, file)
             if "pdf" not in meta and "pdf_pages" not in meta:
                 continue
             config = validate(PdfMeta, meta, file)

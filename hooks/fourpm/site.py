@@ -13,6 +13,7 @@ from .core.languages import Languages, languages_from
 from .core.project import Project, project_at  # noqa: F401 (features import them from here)
 from .errors import ContentError
 from . import frontmatter
+from .core import cache
 from .render import PageRef, Renderer
 
 T = TypeVar("T")
@@ -71,6 +72,9 @@ _stamps: dict[Project, tuple] = {}
 
 def refresh(project: Project) -> None:
     """Look at the sources again: called once per build (on_config), not per page."""
+    folder = cache.folder_for(project.root)
+    if cache.current().folder != folder:
+        cache.use(cache.Cache(folder))
     stamp = fingerprint(project.docs_dir, project.data_dir, project.templates_dir)
     if _stamps.get(project) != stamp:
         _stamps[project] = stamp  # a new object only on change: cached() compares identities
@@ -113,3 +117,24 @@ def preload_all(project: Project) -> None:
     refresh(project)
     for loader in [load, *PRELOADS]:
         loader(project)
+
+
+# -- results kept on disk between builds (core/cache.py) --------------------------------------------
+def inputs_digest(project: Project) -> str:
+    """data/ (catalogue data, glossary, labels), the block templates and mkdocs.yml: what any cached page
+    result may depend on besides the page itself. Once per build, and again when a source changes."""
+    return cached(project, "inputs-digest", lambda p: cache.digest(
+        cache.tree_digest(p.data_dir, p.templates_dir), (p.root / "mkdocs.yml").read_bytes(), repr(p.langs)))
+
+
+def objectives_digest(project: Project) -> str:
+    """The objectives of the catalogue (codes, pages, titles): what the code links show. Once per build."""
+    return cached(project, "objectives-digest", lambda p: cache.digest(repr(load(p)[0].objectives)))
+
+
+def memo(project: Project, namespace: str, inputs: tuple, compute: Callable[[], T]) -> T:
+    """compute(), or its result stored by an earlier build with the same inputs, project inputs and code."""
+    return cache.current().memo(namespace, (inputs_digest(project), *inputs), compute)
+
+
+preload(inputs_digest)

@@ -296,6 +296,7 @@ def make_cards(jobs: list[tuple[Card, Path]], layout: Layout, cache: Path) -> Ou
 
 
 # -- Open Graph ------------------------------------------------------------------------------------
+@lru_cache(maxsize=64)  # Babel parses its locale data again at each call: 3 calls a page
 def og_locale(locale: str) -> str:
     """The Open Graph locale (language_TERRITORY) of a language's Babel locale; one without a territory
     gets its likely one from Babel: fr -> fr_FR, es -> es_ES, en_GB stays en_GB."""

@@ -20,6 +20,7 @@ import yaml
 
 from . import frontmatter
 from .catalog import load_labels
+from .core import cache
 from . import translation_consistency as consistency
 from .errors import ContentError, did_you_mean
 from .glossary import Finding, Glossary, check_forbidden, check_protected, load_glossary
@@ -133,8 +134,13 @@ def compute_status(root: Path, languages: tuple[str, ...], glossary: Glossary | 
     status = Status(source, languages, {path: {} for path in sources})
     labels = load_labels(root / "data", languages)
     words = {lang: labels.get("number_words", {}).get(lang, "") for lang in languages}
+    # The checks of a page are kept on disk (core/cache.py), keyed by everything they read: most pages
+    # do not change from one build to the next.
+    store, checked = cache.current(), cache.digest(repr(glossary), repr(sorted(words.items())), languages)
     for path, text in sources.items():
-        status.findings += check_forbidden(glossary, source, text, f"docs/{source}/{path}")
+        file = f"docs/{source}/{path}"
+        status.findings += store.memo("source-checks", (checked, file, text),
+                                      lambda: check_forbidden(glossary, source, text, file))
     for lang in languages[1:]:
         translations = _pages(docs_dir, lang)
         for path, file in translations.items():
@@ -158,11 +164,19 @@ def compute_status(root: Path, languages: tuple[str, ...], glossary: Glossary | 
             else:
                 state = PageState(lang, path, CURRENT, "current")
             status.pages[path][lang] = state
-            source_file = f"docs/{source}/{path}"
-            status.findings += check_forbidden(glossary, lang, text, file)
-            status.findings += check_protected(glossary, source_text, text, file, source_file)
-            status.findings += consistency.check(source_text, text, lang, source, file, source_file, languages, words)
+            status.findings += store.memo("translation-checks", (checked, lang, file, source_text, text),
+                                          lambda: _checks(glossary, lang, source, text, source_text, file, path,
+                                                          languages, words))
     return status
+
+
+def _checks(glossary: Glossary, lang: str, source: str, text: str, source_text: str, file: str, path: str,
+            languages: tuple[str, ...], words: dict[str, str]) -> list[Finding]:
+    """The glossary and consistency findings of one translation against its French source."""
+    source_file = f"docs/{source}/{path}"
+    return [*check_forbidden(glossary, lang, text, file),
+            *check_protected(glossary, source_text, text, file, source_file),
+            *consistency.check(source_text, text, lang, source, file, source_file, languages, words)]
 
 
 # -- commands -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
+from .core import cache
 from .errors import ContentError, did_you_mean
 from .datapages import dataset
 from .core.reader import read_meta
@@ -112,6 +113,10 @@ _ROOT = "https://site.invalid/"  # a base to resolve relative links against; nev
 
 def page_links(html: str, page_url: str) -> set[str]:
     """The site URLs (as MkDocs writes page.url, e.g. en/wiki/mrv/) that a page's HTML links to."""
+    return cache.current().memo("wiki-links", (html, page_url), lambda: _page_links(html, page_url))
+
+
+def _page_links(html: str, page_url: str) -> set[str]:
     found = set()
     base = urljoin(_ROOT, page_url)
     for href in _HREF.findall(html):

@@ -113,6 +113,13 @@ def split_front_matter(text: str, file: str) -> tuple[dict, str, int]:
     return meta, text[match.end():], match.group(0).count("\n")
 
 
+def skip_front_matter(text: str) -> tuple[str, int]:
+    """(body, number of lines before it), by the delimiters alone: for a page whose front matter was
+    already read and checked (split_front_matter parses the YAML again)."""
+    match = _FRONT.match(text)
+    return (text[match.end():], match.group(0).count("\n")) if match else (text, 0)
+
+
 def read_page(path: Path, file: str) -> tuple[dict, str, int]:
     return split_front_matter(read_text(path, file), file)
 

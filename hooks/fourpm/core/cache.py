@@ -1,0 +1,165 @@
+"""On-disk caches: results keyed by a sha256 of everything that goes into them, checked when read.
+
+An entry is one file, <folder>/<key[:2]>/<key>: a header line with the sha256 and the length of its
+payload, then the payload (a pickle). A read checks both before unpickling: a wrong, truncated or
+foreign file is a miss (the value is computed again and the entry rewritten), never served. Entries are
+written atomically (core/files.py), so two builds sharing the folder see whole entries only; both may
+write the same entry, with the same bytes. A read or write sets the entry's modification time: prune()
+removes the entries no build has touched since a given time, so what a build did not use goes, and what
+a concurrent build uses stays.
+
+The key's inputs are given by the caller (the page's text, the glossary...) plus a salt made once per
+process of our code and the versions of the libraries that shape the output. FPM_PAGE_CACHE moves the
+folder (default .cache/pages/); FPM_PAGE_CACHE=off computes everything and stores nothing.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import TypeVar
+
+from .files import write_atomic
+
+T = TypeVar("T")
+MAGIC = b"fpm-cache-1"
+DEFAULT_DIR = ".cache/pages"
+# The libraries whose output the cached results carry (a new version may change it).
+LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "Markdown", "pymdown-extensions", "Jinja2",
+             "MarkupSafe", "PyYAML", "babel", "css-inline")
+
+
+def digest(*parts) -> str:
+    """sha256 of parts (text, bytes or anything with a stable repr), each one length-prefixed."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        h.update(b"%d:" % len(data))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(*folders: Path) -> str:
+    """sha256 of the names and bytes of every file under folders (templates, data)."""
+    h = hashlib.sha256()
+    for top in folders:
+        top = Path(top)
+        for path in sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else ():
+            h.update(digest(path.relative_to(top).as_posix(), path.read_bytes()).encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def code_salt() -> str:
+    """Our code (the fourpm package and the hook files beside it) and the libraries' versions."""
+    hooks = Path(__file__).resolve().parents[2]
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=missing")
+    return digest(tree_digest(hooks / "fourpm"), *sorted(
+        digest(p.name, p.read_bytes()) for p in hooks.glob("*.py")), *versions)
+
+
+class Cache:
+    """One folder of entries; `memo` is the way in."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = Path(folder) if folder is not None else None  # None: off
+        self.hits = self.misses = 0
+
+    def memo(self, namespace: str, inputs: tuple, compute: Callable[[], T]) -> T:
+        """compute(), or its stored result for the same namespace, inputs and code."""
+        if self.folder is None:
+            return compute()
+        key = digest(code_salt(), namespace, *inputs)
+        found = self.read(key)
+        if found is not None:
+            self.hits += 1
+            return found[0]
+        self.misses += 1
+        value = compute()
+        self.write(key, value)
+        return value
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def read(self, key: str) -> tuple | None:
+        """(value,) if the entry is whole and its payload has the recorded hash; else None."""
+        path = self.path(key)
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except OSError:
+            return None
+        head, _, payload = data.partition(b"\n")
+        fields = head.split(b" ")
+        if len(fields) != 3 or fields[0] != MAGIC or fields[2] != b"%d" % len(payload) or \
+                hashlib.sha256(payload).hexdigest().encode() != fields[1]:
+            return None  # truncated or not ours: computed again, and overwritten
+        try:
+            value = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - an entry of a class that changed: a miss
+            return None
+        try:
+            os.utime(path)  # used by this build: prune() keeps it
+        except OSError:
+            pass
+        return (value,)
+
+    def write(self, key: str, value) -> None:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        head = b"%s %s %d\n" % (MAGIC, hashlib.sha256(payload).hexdigest().encode(), len(payload))
+        try:
+            write_atomic(self.path(key), head + payload)
+        except OSError:
+            pass  # a full or read-only disk makes a slower build, not a failed one
+
+
+def folder_for(root: Path, environ: dict | None = None) -> Path | None:
+    """The page cache of the project at root: FPM_PAGE_CACHE, else .cache/pages; None when off."""
+    environ = os.environ if environ is None else environ
+    asked = environ.get("FPM_PAGE_CACHE", "")
+    if asked == "off":
+        return None
+    return Path(asked) if asked else Path(root) / DEFAULT_DIR
+
+
+def prune(folder: Path | None, since: float) -> int:
+    """Remove the entries that no build read or wrote since `since` (a time.time()); return how many.
+    A concurrent build's entries are newer than its start, so a build started earlier keeps them."""
+    removed = 0
+    if folder is None or not Path(folder).is_dir():
+        return 0
+    for sub in Path(folder).iterdir():
+        if not sub.is_dir() or len(sub.name) != 2:
+            continue
+        for entry in sub.iterdir():
+            try:
+                if entry.stat().st_mtime < since:
+                    entry.unlink()
+                    removed += 1
+            except OSError:
+                pass  # removed meanwhile by another build
+    return removed
+
+
+# The cache of the build running in this process: set by the hooks once per build (on_config); pure
+# functions called outside a build (unit tests, commands) get a cache that is off.
+_current = Cache(None)
+
+
+def use(cache: Cache) -> None:
+    global _current
+    _current = cache
+
+
+def current() -> Cache:
+    return _current
