@@ -123,8 +123,11 @@ def preload_all(project: Project) -> None:
 def inputs_digest(project: Project) -> str:
     """data/ (catalogue data, glossary, labels), the block templates and mkdocs.yml: what any cached page
     result may depend on besides the page itself. Once per build, and again when a source changes."""
-    return cached(project, "inputs-digest", lambda p: cache.digest(
-        cache.tree_digest(p.data_dir, p.templates_dir), (p.root / "mkdocs.yml").read_bytes(), repr(p.langs)))
+    def digest(p: Project) -> str:
+        config = p.root / "mkdocs.yml"  # absent where only the sources are checked (tools, tests)
+        return cache.digest(cache.tree_digest(p.data_dir, p.templates_dir),
+                            config.read_bytes() if config.is_file() else b"", repr(p.langs))
+    return cached(project, "inputs-digest", digest)
 
 
 def objectives_digest(project: Project) -> str:

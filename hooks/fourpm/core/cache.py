@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .files import write_atomic
+from .reader import MAX_BYTES
 
 T = TypeVar("T")
 MAGIC = b"fpm-cache-1"
@@ -44,12 +45,15 @@ def digest(*parts) -> str:
 
 
 def tree_digest(*folders: Path) -> str:
-    """sha256 of the names and bytes of every file under folders (templates, data)."""
+    """sha256 of the names and bytes of every file under folders (templates, data). A file bigger than any
+    source the build reads (an image kept in data/, say) counts by its size and time instead: never read."""
     h = hashlib.sha256()
     for top in folders:
         top = Path(top)
         for path in sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else ():
-            h.update(digest(path.relative_to(top).as_posix(), path.read_bytes()).encode())
+            size = path.stat()
+            content = path.read_bytes() if size.st_size <= MAX_BYTES else f"{size.st_size}:{size.st_mtime_ns}"
+            h.update(digest(path.relative_to(top).as_posix(), content).encode())
     return h.hexdigest()
 
 
