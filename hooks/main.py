@@ -19,7 +19,7 @@ from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import clean_directory
 
 from fourpm import deployment, site, symlinks
-from fourpm.core import engine, state
+from fourpm.core import cache, engine, state
 from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
 from fourpm.safe_text import html_markup, html_text
@@ -116,8 +116,10 @@ def _site_files(files, config):
     return files
 
 
-# Material's strings that the site words itself, in the language being built (partials/language.html).
+# Material's strings that the site words itself, in the language being built (partials/language.html);
+# the templates compiled once for every build (core/cache.py).
 def _site_env(env, config, files):
+    env.bytecode_cache = cache.template_cache(_project(config).root)
     _catalog, renderer = _load(config)
     env.globals["fpm_theme_strings"] = deployment.theme_strings(renderer.labels(config.theme["language"]))
     return env

@@ -10,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Every test site compiles the same templates: once for the run (Jinja keys them by file and source).
+os.environ.setdefault("FPM_TEMPLATE_CACHE", str(ROOT / ".cache" / "templates"))
 
 import subprocess  # noqa: E402
 

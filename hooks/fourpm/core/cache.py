@@ -136,6 +136,24 @@ def folder_for(root: Path, environ: dict | None = None) -> Path | None:
     return Path(asked) if asked else Path(root) / DEFAULT_DIR
 
 
+def template_cache(root: Path, environ: dict | None = None):
+    """Jinja's compiled templates (Material's and ours), kept between builds and language processes, so a
+    template is compiled once instead of once per language and build. Jinja keys each by the template's
+    name, file and source, and writes it atomically. FPM_TEMPLATE_CACHE moves the folder (default
+    .cache/templates/); FPM_PAGE_CACHE=off turns it off too."""
+    import jinja2
+
+    environ = os.environ if environ is None else environ
+    if folder_for(root, environ) is None:
+        return None
+    folder = Path(environ.get("FPM_TEMPLATE_CACHE") or Path(root) / ".cache" / "templates")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only disk makes a slower build, not a failed one
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def prune(folder: Path | None, since: float) -> int:
     """Remove the entries that no build read or wrote since `since` (a time.time()); return how many.
     A concurrent build's entries are newer than its start, so a build started earlier keeps them."""
