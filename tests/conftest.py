@@ -149,6 +149,7 @@ def real_site(tmp_path_factory) -> Path:
         return folder / "site"
     return shared(tmp_path_factory, "real", make)
 
+
 # -- unit tests and site tests ------------------------------------------------------------------------
 # A test is a site test when it uses a fixture that makes a project or a built site (or is marked
 # `site`); every other test is a unit test of pure functions, and is kept one: building a site there
@@ -165,9 +166,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _builds(args) -> bool:
+    """Whether a command line builds a site (`mkdocs build`, `python -m tools.build`)."""
     words = [str(a) for a in (args if isinstance(args, (list, tuple)) else [args])]
-    return "build" in words and any(w.endswith("mkdocs") or w == "tools.build" for w in words) or \
-        any(w == "tools.build" for w in words)
+    return "tools.build" in words or ("build" in words and any(w.endswith("mkdocs") for w in words))
 
 
 @pytest.fixture(autouse=True)
