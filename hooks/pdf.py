@@ -96,8 +96,9 @@ def on_post_build(config):
     jobs = _collector().end(jobs)
     if jobs is None:
         return
-    if pdf_render.handover is not None:  # a language process of tools/build.py: its parent renders
-        pdf_render.handover.extend(jobs)
+    handover = state.PROCESS.kept.get("pdf-handover")
+    if handover is not None:  # a language process of tools/build.py: its parent renders
+        handover.extend(jobs)
         return
     if not _rendering():
         if frame["declarations"]:

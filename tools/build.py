@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from fourpm import pdf, pdf_render, search, site  # noqa: E402
-from fourpm.core import cache, engine  # noqa: E402
+from fourpm.core import cache, engine, state  # noqa: E402
 from fourpm.core.files import plain_mode  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
 from fourpm.errors import ContentError  # noqa: E402
@@ -132,9 +132,11 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
 
     config = load_config(str(config_file), site_dir=str(out), strict=strict)
     engine.build_only(config, lang)
-    pdf_render.handover = []  # this language's PDF jobs go to the parent: one budget of PDF workers
+    # This language's PDF jobs go to the parent, which renders each language's as soon as it is built,
+    # one language at a time: one budget of PDF workers for the whole build, not per language process.
+    handover = state.PROCESS.kept["pdf-handover"] = []
     build(config)
-    return pdf_render.handover
+    return handover
 
 
 class _Errors(logging.Handler):

@@ -54,12 +54,6 @@ HARFBUZZ_MESSAGE = ("libharfbuzz-subset0 is not installed: WeasyPrint subsets fo
                     "and will require it in future versions (sudo apt-get install libharfbuzz-subset0)")
 
 
-# Set by tools/build.py in each language process of the parallel build: the PDF jobs are handed to the
-# parent process, which renders each language's as soon as it is built, one language at a time: one
-# worker per core for the whole build, not per language process.
-handover: list | None = None
-
-
 def report(outcome: "Outcome", log) -> tuple[str | None, int]:
     """Say what the PDF stage did; return the error that fails the build (None if none) and the number
     of warnings said (a strict build fails on them)."""

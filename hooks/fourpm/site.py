@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from .catalog import Catalog, load_catalog
-from .core import engine
+from .core import cache, engine
 from .core.languages import Languages, languages_from
 from .core.project import Project, project_at  # noqa: F401 (features import them from here)
 from .errors import ContentError
 from . import frontmatter
-from .core import cache
 from .render import PageRef, Renderer
 
 T = TypeVar("T")

@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
+from . import state
 from .files import write_atomic
 from .reader import MAX_BYTES
 
@@ -173,15 +174,14 @@ def prune(folder: Path | None, since: float) -> int:
     return removed
 
 
-# The cache of the build running in this process: set by the hooks once per build (on_config); pure
-# functions called outside a build (unit tests, commands) get a cache that is off.
-_current = Cache(None)
+# The cache of the builds of this process, on its state (core/state.py): set once per build (on_config);
+# pure functions called outside a build (unit tests, commands) get a cache that is off.
+_OFF = Cache(None)
 
 
 def use(cache: Cache) -> None:
-    global _current
-    _current = cache
+    state.PROCESS.kept["page-cache"] = cache
 
 
 def current() -> Cache:
-    return _current
+    return state.PROCESS.kept.get("page-cache", _OFF)
