@@ -192,6 +192,7 @@ def on_shutdown():
 @event_priority(100)
 def _config_begin(config):
     state.PROCESS.begin()
+    engine.keep_theme_listing()
 
 
 @event_priority(10)

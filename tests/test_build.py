@@ -110,7 +110,8 @@ def test_the_one_hook_file_dispatches_every_handler_of_the_feature_hook_modules(
 
 # What MkDocs, Material and mkdocs-static-i18n keep for themselves, read or set only in core/engine.py.
 INTERNALS = [r'plugins\["i18n"\]', r'plugins\.get\("i18n"\)', r"_title_from_render", r"i18n_files_per_language",
-             r"extra_alternate", r"\.building = ", r"\.current_language = ", r"\.locale_alternate_of"]
+             r"extra_alternate", r"\.building = ", r"\.current_language = ", r"\.locale_alternate_of",
+             r"add_files_from_theme"]
 
 
 def test_only_the_engine_adapter_touches_the_internals_of_mkdocs_material_and_i18n():
@@ -185,3 +186,22 @@ def test_after_a_build_failing_in_another_language_the_next_build_still_cleans_i
     write_tree(mini_site, {"docs/en/index.md": "---\ntitle: Home\n---\n\nText.\n", "site/stale.html": "old"})
     site = build(mini_site)
     assert not (site / "stale.html").exists() and (site / "en" / "index.html").is_file()
+
+
+def test_the_installed_themes_files_are_listed_once_and_the_projects_own_on_every_build(mini_site):
+    """The live preview builds again in the same process: a file added to overrides/ is published by the
+    next build and one removed is gone; Material's 14,500 files are listed by the first build only."""
+    from fourpm.core import engine
+
+    build(mini_site)
+    material = [key for key in engine._THEME_LISTINGS if "material" in key[0]]
+    assert material and not any(name.startswith(".icons/") for name in engine._THEME_LISTINGS[material[0]])
+    assert any(name.startswith("assets/stylesheets/main.") for name in engine._THEME_LISTINGS[material[0]])
+    assert not any(str(mini_site) in key[0] for key in engine._THEME_LISTINGS)  # overrides/: never kept
+    write_tree(mini_site, {"overrides/assets/added.txt": "new"})
+    site = build(mini_site)
+    assert (site / "assets" / "added.txt").read_text(encoding="utf-8") == "new"
+    write_tree(mini_site, {"overrides/assets/added.txt": None})
+    site = build(mini_site)
+    assert not (site / "assets" / "added.txt").exists()
+    assert (site / "assets" / "javascripts").is_dir()  # the installed theme's files, from the kept listing

@@ -199,6 +199,7 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     # processes inherit it instead of each computing it again.
     try:
         site.preload_all(site.project_of(config))
+        engine.keep_theme_listing(config)
     except ContentError as error:
         raise BuildFailed(str(error)) from None
     parts = [out.with_name(f"{out.name}-{lang}") for lang in languages]
