@@ -85,9 +85,31 @@ def make_mini_site(root: Path) -> Path:
     shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "overrides", root / "overrides")
     shutil.copytree(ROOT / "data", root / "data")
+    _keep_some_partners(root / "data")
     (root / "node_modules").symlink_to(ROOT / "node_modules")  # front-end packages (npm ci)
     (root / "mkdocs.yml").write_text(MINI_CONFIG, encoding="utf-8")
     return write_tree(root, MINI_FILES)
+
+
+def _keep_some_partners(data: Path) -> None:
+    """The events' organisers and the first partner of each kind, region and with no point on the map:
+    half of the real ones, whose generated wiki pages were five in six of the small site's pages."""
+    import yaml
+
+    partners = yaml.safe_load((data / "partners.yml").read_text(encoding="utf-8"))
+    events = yaml.safe_load((data / "events.yml").read_text(encoding="utf-8"))["events"]
+    keep = {id_ for event in events for id_ in event.get("organisers") or []}
+    regions = {country: region for region, countries in partners["regions"].items() for country in countries}
+    seen: set = set()
+    for partner in partners["partners"]:
+        traits = {("kind", partner["kind"]), ("region", regions.get(partner.get("country"))),
+                  ("located", partner.get("lat") not in (None, ""))}
+        if traits - seen:
+            keep.add(partner["id"])
+            seen |= traits
+    kept = [partner for partner in partners["partners"] if partner["id"] in keep]
+    (data / "partners.yml").write_text(yaml.safe_dump({**partners, "partners": kept}, allow_unicode=True,
+                                                      sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture

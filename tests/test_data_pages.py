@@ -101,9 +101,10 @@ class Elements(HTMLParser):
         return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
 
-def data():
-    partners = load_partners(ROOT / "data", languages=LANGS)
-    return partners, load_events(ROOT / "data", partners, languages=LANGS)
+def data(project: Path = ROOT):
+    """The partners and events of the project a site was built from."""
+    partners = load_partners(project / "data", languages=LANGS)
+    return partners, load_events(project / "data", partners, languages=LANGS)
 
 
 def between(text: str, start: str, end: str) -> str:
@@ -142,7 +143,7 @@ def test_agenda_splits_upcoming_and_past_at_the_build_date(data_built):
 
 def test_calendar_file_per_language_parses_with_the_right_dates(data_built):
     site = data_built
-    _partners, events = data()
+    _partners, events = data(data_built.parent)
     uids = {}
     for lang in LANGS:
         page = html(site, f"{PREFIX[lang]}events/index.html")
@@ -167,7 +168,7 @@ def test_calendar_file_per_language_parses_with_the_right_dates(data_built):
 # -- the map --------------------------------------------------------------------------------------
 def test_map_page_has_one_marker_per_partner_with_its_coordinates(data_built):
     site = data_built
-    partners, events = data()
+    partners, events = data(data_built.parent)
     for lang in LANGS:
         page = Elements(html(site, f"{PREFIX[lang]}partners/index.html"))
         items = {a["data-id"]: a for a in page.find("li", **{"data-type": "partner"})}
@@ -211,7 +212,7 @@ def run_map(site: Path, page: str, kind: str = "", region: str = "") -> dict:
 @pytest.mark.site
 def test_map_markers_list_and_filters_work_with_tiles_blocked(configured_built):
     site = configured_built
-    partners, events = data()
+    partners, events = data(configured_built.parent)
     everything = run_map(site, "en/partners/index.html")
     assert everything["tiles"] == "https://tiles.invalid/{z}/{x}/{y}.png"
     assert everything["leaflet"] and everything["errors"] == []
@@ -266,7 +267,7 @@ def test_press_kit_blocks_are_plain_html(data_built):
     page = html(site, "en/press/index.html")
     block = between(page, '<figure class="fpm-block fpm-svg-map">', "</figure>")
     assert "<script" not in block and "<title" in block and "Paris, France (48.857, 2.352)" in block
-    assert page.count('class="fpm-event"') == len(data()[1])
+    assert page.count('class="fpm-event"') == len(data(data_built.parent)[1])
 
 
 # -- failures -------------------------------------------------------------------------------------
