@@ -48,10 +48,6 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRIES = frozenset(code for code in Locale.parse("en").territories if re.fullmatch(r"[A-Z]{2}", code))
 
 
-def read_yaml(path: Path, file: str):
-    return reader.read_yaml(path, file)
-
-
 # -- options for the Config schemas ---------------------------------------------------------------
 class Translated(c.BaseConfigOption):
     """Text in every language: {fr: ..., en: ..., es: ...}; or one string when it is the same in all
@@ -236,13 +232,13 @@ def _regions(data, file: str) -> dict[str, str]:
 
 def load_regions(data_dir: Path, file: str = "data/partners.yml") -> dict[str, str]:
     """country code -> region, from the `regions:` table at the top of data/partners.yml."""
-    return _regions(read_yaml(Path(data_dir) / "partners.yml", file), file)
+    return _regions(reader.read_yaml(Path(data_dir) / "partners.yml", file), file)
 
 
 @_with_languages
 def load_partners(data_dir: Path, file: str = "data/partners.yml") -> dict[str, Partner]:
     """Partners and members by id, in the order of the file."""
-    data = read_yaml(Path(data_dir) / "partners.yml", file)
+    data = reader.read_yaml(Path(data_dir) / "partners.yml", file)
     regions = _regions(data, file)
     partners: dict[str, Partner] = {}
     for field, cfg in _entries(data, "partners", _PartnerSchema, file):
@@ -343,7 +339,7 @@ class Event:
 def load_events(data_dir: Path, partners: dict[str, Partner] | None = None,
                 file: str = "data/events.yml") -> list[Event]:
     """Events sorted by first day; organisers must be ids of data/partners.yml when partners are given."""
-    data = read_yaml(Path(data_dir) / "events.yml", file)
+    data = reader.read_yaml(Path(data_dir) / "events.yml", file)
     events: list[Event] = []
     for field, cfg in _entries(data, "events", _EventSchema, file):
         eid = cfg.id
@@ -448,7 +444,7 @@ def _as_of(value, file: str, field: str) -> int | dt.date:
 
 @_with_languages
 def load_key_figures(data_dir: Path, file: str = "data/key_figures.yml") -> KeyFigures:
-    data = read_yaml(Path(data_dir) / "key_figures.yml", file)
+    data = reader.read_yaml(Path(data_dir) / "key_figures.yml", file)
     if not isinstance(data, dict) or "source" not in data:
         raise ContentError(file, "source", "is missing", "name the document the figures come from, with its date")
     src = _validate(_SourceSchema, data["source"], file, "source")

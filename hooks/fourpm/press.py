@@ -16,10 +16,9 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from .core.texts import Texts
-from .data import read_yaml
 from .core.languages import Languages
 from .errors import ContentError, did_you_mean
-from .core.reader import parse_day, read_meta, source_files
+from .core.reader import parse_day, read_meta, read_yaml, source_files
 from .render import BlockCall, PageRef, register_block
 from .schema import validate
 from .site import Project, cached, preload
