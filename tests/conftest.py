@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -94,8 +95,6 @@ def make_mini_site(root: Path) -> Path:
 def _keep_some_partners(data: Path) -> None:
     """The events' organisers and the first partner of each kind, region and with no point on the map:
     half of the real ones, whose generated wiki pages were five in six of the small site's pages."""
-    import yaml
-
     partners = yaml.safe_load((data / "partners.yml").read_text(encoding="utf-8"))
     events = yaml.safe_load((data / "events.yml").read_text(encoding="utf-8"))["events"]
     keep = {id_ for event in events for id_ in event.get("organisers") or []}
