@@ -11,8 +11,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-# Every test site compiles the same templates: once for the run (Jinja keys them by file and source).
-os.environ.setdefault("FPM_TEMPLATE_CACHE", str(ROOT / ".cache" / "templates"))
+# The test sites are copies of a few projects: they share their caches, as one user's rebuilds would, so
+# a template is compiled, a card drawn and a page's checks run once for the run, not once per test site.
+# The caches' own tests (test_cache.py, test_social.py, the PDF tests) set folders of their own; a build
+# that shows stale results here has a key that misses an input.
+for _name, _folder in (("FPM_TEMPLATE_CACHE", "templates"), ("FPM_SOCIAL_CACHE", "tests/social"),
+                       ("FPM_PAGE_CACHE", "tests/pages")):
+    os.environ.setdefault(_name, str(ROOT / ".cache" / _folder))
 
 import subprocess  # noqa: E402
 

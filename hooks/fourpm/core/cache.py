@@ -23,6 +23,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
+import jinja2
+from jinja2.bccache import Bucket
+
 from . import state
 from .files import write_atomic
 from .reader import MAX_BYTES
@@ -70,6 +73,20 @@ def code_salt() -> str:
             versions.append(f"{name}=missing")
     return digest(tree_digest(hooks / "fourpm"), *sorted(
         digest(p.name, p.read_bytes()) for p in hooks.glob("*.py")), *versions)
+
+
+class SourceKeyed(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates keyed by the template's name and source, not its file: the same templates
+    in another copy of the project (a test's, a second checkout's) are compiled once. The file is set back
+    on the code, for the messages of a template error."""
+
+    def get_bucket(self, environment, name, filename, source):
+        checksum = self.get_source_checksum(source)
+        bucket = Bucket(environment, self.get_cache_key(f"{name}\0{checksum}"), checksum)
+        self.load_bytecode(bucket)
+        if bucket.code is not None and filename and bucket.code.co_filename != filename:
+            bucket.code = bucket.code.replace(co_filename=filename)
+        return bucket
 
 
 class Cache:
@@ -139,11 +156,9 @@ def folder_for(root: Path, environ: dict | None = None) -> Path | None:
 
 def template_cache(root: Path, environ: dict | None = None):
     """Jinja's compiled templates (Material's and ours), kept between builds and language processes, so a
-    template is compiled once instead of once per language and build. Jinja keys each by the template's
-    name, file and source, and writes it atomically. FPM_TEMPLATE_CACHE moves the folder (default
+    template is compiled once instead of once per language and build. Each is keyed by the template's
+    name and source, and written atomically (by Jinja). FPM_TEMPLATE_CACHE moves the folder (default
     .cache/templates/); FPM_PAGE_CACHE=off turns it off too."""
-    import jinja2
-
     environ = os.environ if environ is None else environ
     if folder_for(root, environ) is None:
         return None
@@ -152,7 +167,7 @@ def template_cache(root: Path, environ: dict | None = None):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # a read-only disk makes a slower build, not a failed one
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return SourceKeyed(str(folder))
 
 
 def prune(folder: Path | None, since: float) -> int:
