@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LANGUAGES, ROOT, build, make_mini_site, write_tree
+from conftest import LANGUAGES, ROOT, build, make_mini_site, shared, write_tree
 from fourpm.errors import ContentError
 from fourpm.frontmatter import split
 from fourpm.press import load_press_review, load_releases, review_by_month
@@ -138,11 +138,11 @@ def pub_site(mini_site: Path) -> Path:
     return add_publications(mini_site)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pub_built(tmp_path_factory) -> Path:
-    """The publications site built once per test file, for the tests that only read it (mark them
-    `site`: this fixture's name is not one conftest knows)."""
-    return build(add_publications(make_mini_site(tmp_path_factory.mktemp("pub"))))
+    """The publications site built once per test run (the wiki, newsletter and publications tests share
+    it), for the tests that only read it (mark them `site`: this fixture's name is not one conftest knows)."""
+    return shared(tmp_path_factory, "pub", lambda folder: build(add_publications(make_mini_site(folder))))
 
 
 def read(site: Path, path: str) -> str:
