@@ -9,12 +9,13 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from fourpm import datapages, geo, site
+from fourpm.core import sources
 from fourpm.errors import ContentError
 
 
 # Validate data/partners.yml, events.yml and key_figures.yml, and find Leaflet, before anything is written.
 def on_config(config):
-    project = site.project_of(config)
+    project = sources.project_of(config)
     try:
         datapages.dataset(project)
         geo.require(project.root, geo.LEAFLET_DIR / "leaflet.js")
@@ -26,7 +27,7 @@ def on_config(config):
 
 # Add the calendar of the language being built, and Leaflet with the map's land.
 def on_post_build(config):
-    project = site.project_of(config)
+    project = sources.project_of(config)
     lang = config.theme["language"]
     labels = site.load(project)[1].labels(lang)
     try:

@@ -19,6 +19,7 @@ from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import clean_directory
 
 from fourpm import deployment, site, symlinks
+from fourpm.core import sources
 from fourpm.core import cache, engine, state
 from fourpm.core.settings import read_settings
 from fourpm.errors import ContentError
@@ -44,8 +45,8 @@ search = _sibling("search")
 translations = _sibling("translations")
 
 
-def _project(config) -> site.Project:
-    return site.project_of(config)
+def _project(config) -> sources.Project:
+    return sources.project_of(config)
 
 
 def _load(config):
@@ -78,8 +79,8 @@ def _site_pre_build(config):
     if not state.PROCESS.dirty:
         return
     project = _project(config)
-    stamp = site.fingerprint(project.data_dir, project.root / "overrides") + (
-        site.fingerprint_file(project.root / "mkdocs.yml"),)
+    stamp = sources.fingerprint(project.data_dir, project.root / "overrides") + (
+        sources.fingerprint_file(project.root / "mkdocs.yml"),)
     if state.PROCESS.kept.get("stamp") not in (None, stamp):
         clean_directory(config.site_dir)
     state.PROCESS.kept["stamp"] = stamp
@@ -96,7 +97,7 @@ def _site_config(config):
         symlinks.check_links(project.root)  # nothing from outside the project is published
     except ContentError as error:
         raise PluginError(str(error)) from None
-    site.refresh(project)
+    sources.refresh(project)
     _load(config)
 
 
@@ -128,7 +129,7 @@ def _site_env(env, config, files):
 # Replace placeholders with generated blocks.
 def _site_page_markdown(markdown, page, config, files):
     _catalog, renderer = _load(config)
-    ref = site.page_ref(page, config, markdown)
+    ref = sources.page_ref(page, config, markdown)
     if title := renderer.title(ref):
         page.meta["title"] = title
     try:
@@ -140,9 +141,9 @@ def _site_page_markdown(markdown, page, config, files):
 # Turn objective codes in brackets into links, in the page's language.
 def _site_page_content(html, page, config, files):
     _catalog, renderer = _load(config)
-    ref, project = site.page_ref(page, config), _project(config)
+    ref, project = sources.page_ref(page, config), _project(config)
     try:  # kept on disk: the links depend on the page, the objectives and the languages only
-        return site.memo(project, "code-links", (repr(ref), site.objectives_digest(project), html),
+        return sources.memo(project, "code-links", (repr(ref), site.objectives_digest(project), html),
                          lambda: renderer.link_codes(html, ref))
     except ContentError as error:
         raise PluginError(str(error)) from None

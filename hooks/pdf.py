@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from fourpm import pdf, pdf_render, site
+from fourpm.core import sources
 from fourpm.core import state
 from fourpm.dates import build_date
 from fourpm.errors import ContentError
@@ -23,11 +24,11 @@ def _collector() -> pdf.Collector:
     return state.PROCESS.keep("pdf", pdf.Collector)
 
 
-def _project(config) -> site.Project:
-    return site.project_of(config)
+def _project(config) -> sources.Project:
+    return sources.project_of(config)
 
 
-def _declarations(project: site.Project) -> dict[str, pdf.Declaration]:
+def _declarations(project: sources.Project) -> dict[str, pdf.Declaration]:
     return pdf.read_declarations(project.docs_dir, project.languages)
 
 
@@ -43,9 +44,9 @@ def _rendering() -> bool:
 def on_config(config):
     project = _project(config)
     state.current().render_pdfs = _rendering()  # a build without PDFs links to none (the pdf-link block says so)
-    pdf.use(lambda: site.cached(project, "pdf", _declarations))
+    pdf.use(lambda: sources.cached(project, "pdf", _declarations))
     try:
-        declarations = site.cached(project, "pdf", _declarations)
+        declarations = sources.cached(project, "pdf", _declarations)
     except ContentError as error:
         raise PluginError(str(error)) from None
     wanted = {path for d in declarations.values() for path in (d.path, *d.chapters)}
@@ -74,7 +75,7 @@ def on_page_context(context, page, config, nav):
     frame = _collector().current
     if frame is None:
         return context
-    path = site.page_ref(page, config).path
+    path = sources.page_ref(page, config).path
     if path in frame["wanted"]:
         _collector().record(pdf.RenderedPage(path, page.title, page.url, page.content or "",
                                            (page.meta or {}).get("description")))

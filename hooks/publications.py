@@ -21,11 +21,12 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from fourpm import feeds, newsletter, newsletter_email, press, site, social, wiki
+from fourpm.core import sources
 from fourpm.core import engine, state
 from fourpm.datapages import dataset
 from fourpm.dates import build_date
 from fourpm.errors import ContentError
-from fourpm.render import BlockCall
+from fourpm.core.blocks import BlockCall
 
 
 @dataclass
@@ -50,8 +51,8 @@ def _links() -> dict:
     return state.PROCESS.keep("links", dict)
 
 
-def _project(config) -> site.Project:
-    return site.project_of(config)
+def _project(config) -> sources.Project:
+    return sources.project_of(config)
 
 
 def _checked(config, read):
@@ -62,7 +63,7 @@ def _checked(config, read):
         raise PluginError(str(error)) from None
 
 
-def _partners(project: site.Project) -> dict:
+def _partners(project: sources.Project) -> dict:
     return dataset(project).partners  # read and validated by the data pages
 
 
@@ -83,7 +84,7 @@ def _site_url(config, issues: list) -> str | None:
 # Validate the publications before anything is built (before the catalogue: clear date errors).
 @event_priority(10)
 def on_config(config):
-    site.refresh(_project(config))
+    sources.refresh(_project(config))
     for read in (newsletter.issues, press.releases, press.review, wiki.sheets, _partners):
         _checked(config, read)
 
@@ -123,7 +124,7 @@ def on_files(files, config):
 # linked) for its e-mail edition.
 @event_priority(-50)
 def on_page_content(html, page, config, files):
-    ref = site.page_ref(page, config)
+    ref = sources.page_ref(page, config)
     renderer = site.load(_project(config))[1]
     source = page.file.content_string
     for name, wanted, block in (("wiki-page-tags", wiki.has_tags, wiki.page_tags_block),
@@ -164,7 +165,7 @@ def on_page_context(context, page, config, nav):
     context["fpm_feeds"] = [
         {"type": f"application/{kind}+xml", "title": f"{labels['newsletter']} ({labels[f'newsletter_{kind}']})",
          "href": site_url + prefix + newsletter.feed_name(kind)} for kind in ("rss", "atom")] if site_url else []
-    path = site.page_ref(page, config).path
+    path = sources.page_ref(page, config).path
     if path.startswith(f"{wiki.PARTNERS}/") and page.file.generated_by and config.edit_uri:
         # "Edit this page" of a generated partner page opens the data it comes from.
         page.edit_url = urljoin(urljoin(config.repo_url or "", config.edit_uri), "../data/partners.yml")
@@ -188,7 +189,7 @@ def _social(page, config, nav, path: str, site_url: str | None, prefix: str) -> 
     title = title.unescape() if isinstance(title, Markup) else str(title)  # text: autoescaped, drawn on the card
     description = meta.get("description") or meta.get("summary")
     issue = newsletter.issue_at(_checked(config, newsletter.issues), path) if newsletter.is_issue_page(
-        site.page_ref(page, config)) else None
+        sources.page_ref(page, config)) else None
     release = next((r for r in _checked(config, press.releases) if r.path == path), None)
     if issue or release:
         published = (issue or release).date.isoformat()
@@ -217,7 +218,7 @@ def _sections(nav, config) -> dict[str, str]:
     found: dict[str, str] = {}
     for page in nav.pages:
         if page.parent is not None:
-            path = site.page_ref(page, config).path
+            path = sources.page_ref(page, config).path
             found.setdefault(path.rsplit("/", 1)[0] if "/" in path else "", page.parent.title)
     return found
 
@@ -311,7 +312,7 @@ def _email_images(content: str, out: Path, site_url: str, fonts: list) -> dict:
     return found
 
 
-def _write_cards(lang: str, project: site.Project, out: Path, layout) -> None:
+def _write_cards(lang: str, project: sources.Project, out: Path, layout) -> None:
     if _build().undescribed:
         log.info(f"Open Graph: {len(_build().undescribed)} pages of '{lang}' have no description in their front "
                  f"matter and show the site's: {', '.join(sorted(_build().undescribed))}")

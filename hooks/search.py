@@ -8,6 +8,7 @@ from __future__ import annotations
 from mkdocs.exceptions import PluginError
 
 from fourpm import search, site
+from fourpm.core import sources
 from fourpm.core import state
 from fourpm.errors import ContentError
 
@@ -16,7 +17,7 @@ from fourpm.errors import ContentError
 # index (the box says so).
 def on_env(env, config, files):
     try:
-        _catalog, renderer = site.load(site.project_of(config))
+        _catalog, renderer = site.load(sources.project_of(config))
     except ContentError as error:
         raise PluginError(str(error)) from None
     env.globals["fpm_search_box"] = search.box_view(renderer.labels(config.theme["language"]), not state.PROCESS.preview)
@@ -25,9 +26,9 @@ def on_env(env, config, files):
 
 # Whether this page is indexed, and its kind for the filter (after hooks/translations.py's banner).
 def on_page_context(context, page, config, nav):
-    project = site.project_of(config)
-    kinds = site.cached(project, "search-kinds", search.kinds_of)
+    project = sources.project_of(config)
+    kinds = sources.cached(project, "search-kinds", search.kinds_of)
     banner = context.get("fpm_translation") or {}
-    context["fpm_search"] = search.page_view(site.page_ref(page, config), kinds, page.meta,
+    context["fpm_search"] = search.page_view(sources.page_ref(page, config), kinds, page.meta,
                                              shown_in_source_language=bool(banner.get("content_lang")))
     return context

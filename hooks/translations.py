@@ -13,6 +13,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import write_file
 
 from fourpm import site
+from fourpm.core import sources
 from fourpm import translation_web as web
 from fourpm.core import engine
 from fourpm.errors import ContentError
@@ -20,8 +21,8 @@ from fourpm.errors import ContentError
 log = get_plugin_logger("translations")
 
 
-def _project(config) -> site.Project:
-    return site.project_of(config)
+def _project(config) -> sources.Project:
+    return sources.project_of(config)
 
 
 def _languages(config) -> web.Languages:
@@ -37,14 +38,14 @@ def _labels(config) -> dict[str, str]:
 
 def _page(page, config) -> tuple[str, str]:
     """(path inside the language folder, language of the file): a missing translation's file is French."""
-    ref = site.page_ref(page, config)
+    ref = sources.page_ref(page, config)
     return ref.path, ref.file.split("/")[1]  # docs/<file language>/<path>
 
 
 # Validate the glossary and read the status once, before any page is written.
 def on_config(config):
     project = _project(config)
-    site.refresh(project)
+    sources.refresh(project)
     try:
         web.glossary(project)
         web.status(project)
@@ -69,7 +70,7 @@ def on_page_content(html, page, config, files):
     project = _project(config)
     _path, file_lang = _page(page, config)
     _catalog, renderer = site.load(project)
-    return site.memo(project, "tooltips", (file_lang, html),  # the glossary is in the key (data/)
+    return sources.memo(project, "tooltips", (file_lang, html),  # the glossary is in the key (data/)
                      lambda: web.tooltips(html, web.glossary(project), file_lang, renderer))
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import MINI_FILES, ROOT, write_tree
 from fourpm import site
+from fourpm.core import sources
 from fourpm.core import reader
 from fourpm.errors import ContentError
 
@@ -36,7 +37,7 @@ def check(project) -> None:
     """What the build checks before it writes anything: every loader of every feature."""
     import datapages, main, pdf, publications, translations  # noqa: F401,E401 - the hooks import every feature,
     # which registers its loaders
-    site.preload_all(site.project_at(project, LANGS))
+    sources.preload_all(sources.project_at(project, LANGS))
 
 
 def error_of(project) -> str:
@@ -78,7 +79,7 @@ def test_bytes_that_are_not_text_give_the_line(project, raw, expected):
 def test_a_byte_order_mark_and_crlf_are_read_as_mkdocs_reads_them(project):
     (project / PAGE).write_bytes(b"\xef\xbb\xbf" + GOOD_PAGE.replace("CDN", "CDN-BOM").encode().replace(b"\n", b"\r\n"))
     check(project)
-    catalog, _renderer = site.load(site.project_at(project, LANGS))
+    catalog, _renderer = site.load(sources.project_at(project, LANGS))
     assert catalog.objectives["A1"].titles["fr"] == "CDN-BOM"
 
 
@@ -102,7 +103,7 @@ def test_a_label_the_code_needs_is_named_when_missing(project):
     path = project / "data/labels.yml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if not line.startswith("translation_missing:")), encoding="utf-8")
-    catalog, renderer = site.load(site.project_at(project, LANGS))
+    catalog, renderer = site.load(sources.project_at(project, LANGS))
     with pytest.raises(ContentError, match=r"data/labels.yml, field 'translation_missing': label is missing"):
         renderer.labels("fr")["translation_missing"]
 

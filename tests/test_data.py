@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from conftest import LANGUAGES, ROOT
-from fourpm import charts, datapages, geo, ics, site
-from fourpm.catalog import load_labels
+from fourpm import charts, datapages, geo, ics
+from fourpm.core import sources
+from fourpm.core.labels import load_labels
 from fourpm.data import load_events, load_key_figures, load_partners, load_regions
 from fourpm.errors import ContentError
 
@@ -26,7 +27,7 @@ def labels(lang):
 
 @pytest.fixture(scope="module")
 def data():
-    return datapages.load(site.project_at(ROOT, LANGS))
+    return datapages.load(sources.project_at(ROOT, LANGS))
 
 
 # -- the real data -------------------------------------------------------------------------------

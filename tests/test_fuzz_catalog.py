@@ -16,9 +16,11 @@ from conftest import MINI_FILES, ROOT
 from rawtext import raw_edit
 from fourpm import catalog as catalog_module
 from fourpm import frontmatter
-from fourpm.catalog import Catalog, load_catalog, load_labels
+from fourpm.catalog import Catalog, load_catalog
+from fourpm.core.labels import load_labels
 from fourpm.errors import ContentError
-from fourpm.render import PageRef, Renderer
+from fourpm.core.blocks import PageRef
+from fourpm.render import Renderer
 
 LANGS = ("fr", "en", "es")
 # FPM_FUZZ_EXAMPLES=2000 for a longer hunt; failing inputs are replayed first on the next run (.hypothesis/).

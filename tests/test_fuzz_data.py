@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from rawtext import raw_edit
 from fourpm import data, frontmatter, glossary, newsletter, pdf, press, wiki
-from fourpm.catalog import load_catalog, load_labels
+from fourpm.catalog import load_catalog
+from fourpm.core.labels import load_labels
 from fourpm.errors import ContentError
 
 LANGS = ("fr", "en", "es")

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from fourpm import render, site
+from fourpm.core import sources
 from fourpm.errors import ContentError
-from fourpm.render import PageRef
+from fourpm.core.blocks import PageRef
 
 LANGS = ("fr", "en", "es")
 FUZZ = settings(max_examples=int(os.environ.get("FPM_FUZZ_EXAMPLES", 150)), deadline=None,
@@ -77,7 +78,7 @@ def mini_renderer(tmp_path_factory):
     root = write_tree(tmp_path_factory.mktemp("fuzz-mini"), MINI_FILES)
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(ROOT / "overrides", root / "overrides")
-    return site.load(site.project_at(root, LANGS))
+    return site.load(sources.project_at(root, LANGS))
 
 
 @FUZZ
@@ -99,7 +100,7 @@ def real_renderer():
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     config = config.plugins.on_config(config)
-    catalog, renderer = site.load(site.project_of(config))
+    catalog, renderer = site.load(sources.project_of(config))
     return catalog, renderer, dict(config.extra)
 
 

@@ -116,6 +116,7 @@ def test_labels_missing_in_an_added_language_are_listed_in_one_error(tmp_path):
     import shutil
     from mkdocs.config import load_config
     from fourpm import site
+    from fourpm.core import sources
     from fourpm.errors import ContentError
 
     for name in ("hooks", "overrides", "data"):
@@ -123,6 +124,6 @@ def test_labels_missing_in_an_added_language_are_listed_in_one_error(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
     write_tree(tmp_path, MINI_FILES)
     with pytest.raises(ContentError) as error:
-        site.load(site.project_of(load_config(str(tmp_path / "mkdocs.yml"))))
+        site.load(sources.project_of(load_config(str(tmp_path / "mkdocs.yml"))))
     message = str(error.value)
     assert message.startswith("data/labels.yml: ") and ".pt" in message and ".ar" in message and "more" in message

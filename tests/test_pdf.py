@@ -19,7 +19,8 @@ from fourpm.catalog import load_catalog
 from fourpm.errors import ContentError
 from fourpm.pdf import Declaration, Edition, RenderedPage
 from fourpm.pdf_worker import is_allowed
-from fourpm.render import PageRef, Renderer
+from fourpm.core.blocks import PageRef
+from fourpm.render import Renderer
 
 LABELS = yaml.safe_load((ROOT / "data" / "labels.yml").read_text(encoding="utf-8"))
 KIT = {

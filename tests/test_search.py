@@ -18,7 +18,7 @@ import yaml
 from conftest import ROOT, write_tree
 from fourpm import search
 from fourpm.core.project import project_at
-from fourpm.render import PageRef
+from fourpm.core.blocks import PageRef
 from quality.site import languages
 
 LANGS = tuple(languages())  # the languages of mkdocs.yml, the source first

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import ROOT
 from fourpm import translation_consistency as tc
-from fourpm.catalog import load_labels
+from fourpm.core.labels import load_labels
 
 LANGS = ("fr", "en", "es")
 WORDS = {lang: load_labels(ROOT / "data", LANGS)["number_words"][lang] for lang in LANGS}

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import ROOT, build, make_mini_site, write_tree
-from fourpm import site as fpm_site
+from fourpm.core import sources
 from fourpm import translation as tr
 from fourpm import translation_web as web
 
@@ -239,7 +239,7 @@ def test_the_status_page_in_each_language_outside_the_navigation(shared):
 @pytest.mark.site
 def test_the_glossary_page_and_the_tooltips_in_the_page_language(shared):
     project, site = shared
-    glossary = web.glossary(fpm_site.project_at(project, LANGS))
+    glossary = web.glossary(sources.project_at(project, LANGS))
     ndc = next(t for t in glossary.terms if t.id == "ndc")
     for lang, word in (("fr", "CDN"), ("en", "NDCs"), ("es", "CDN")):
         page = html(site, f"{PREFIX[lang]}objectives/b1/index.html")

@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from fourpm import pdf, pdf_render, search, site  # noqa: E402
+from fourpm import pdf, pdf_render, search  # noqa: E402
+from fourpm.core import sources
 from fourpm.core import cache, engine, state  # noqa: E402
 from fourpm.core.files import plain_mode  # noqa: E402
 from fourpm.dates import build_epoch  # noqa: E402
@@ -198,7 +199,7 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
     # Read and check the whole project once (catalogue, translation status...): the forked language
     # processes inherit it instead of each computing it again.
     try:
-        site.preload_all(site.project_of(config))
+        sources.preload_all(sources.project_of(config))
         engine.keep_theme_listing(config)
     except ContentError as error:
         raise BuildFailed(str(error)) from None

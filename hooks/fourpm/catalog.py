@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import codes
 from .core import reader
+from .core.labels import load_labels
 from .errors import ContentError, did_you_mean
 from .schema import FacilityMeta, ObjectiveMeta, PageMeta, validate
 
@@ -116,21 +117,6 @@ def _page_title(meta: dict, body: str, path: Path) -> str:
         return meta["title"].strip()
     heading = re.search(r"^#\s+(.+?)\s*#*\s*$", body, re.M)
     return heading.group(1) if heading else path.stem.replace("-", " ").capitalize()
-
-
-def load_labels(data_dir: Path, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """UI labels from data/labels.yml; each must exist in every language."""
-    path = data_dir / "labels.yml"
-    labels = reader.read_yaml(path, _rel(path, data_dir)) or {}
-    if not isinstance(labels, dict):
-        raise ContentError(_rel(path, data_dir), None, "must be a mapping of label keys", "write 'key: {fr: ..., en: ..., es: ...}'")
-    missing = [f"{key}.{lang}" for key, forms in labels.items() for lang in languages
-               if not isinstance(forms, dict) or not isinstance(forms.get(lang), str)]
-    if missing:  # all at once: adding a language lists every label to translate
-        shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
-        raise ContentError(_rel(path, data_dir), None, f"{len(missing)} labels are missing or not text: {shown}",
-                           "write each label as text in every language of mkdocs.yml")
-    return labels
 
 
 def load_catalog(docs_dir: Path, data_dir: Path, languages: tuple[str, ...] = ("fr", "en", "es")) -> Catalog:

@@ -25,8 +25,8 @@ from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, l
                    load_key_figures, load_partners, load_regions)
 from .core.languages import Languages
 from .errors import ContentError, did_you_mean
-from .render import BlockCall, register_block
-from .site import Project, cached, preload
+from .core.blocks import BlockCall, register_block
+from .core.sources import Project, cached, preload
 
 ASSETS = "assets/fpm"  # where the build copies Leaflet and the map's land, from the site's root
 CALENDAR = "events/agenda-{lang}.ics"  # in each language's folder of the site

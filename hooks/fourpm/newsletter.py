@@ -21,9 +21,9 @@ from .core.texts import Texts
 from .core import state
 from .core.reader import parse_day, read_meta, source_files
 from .errors import ContentError
-from .render import BlockCall, PageRef, register_block, site_url
+from .core.blocks import BlockCall, PageRef, register_block
 from .schema import validate
-from .site import Project, cached, preload
+from .core.sources import Project, cached, preload
 
 FOLDER = "newsletter"
 ISSUE_NAME = re.compile(r"^issue-(\d+)\.md$")

@@ -233,7 +233,7 @@ def svg_as_png(svg: bytes, fonts: list, width: int | None = None) -> tuple[bytes
     displayed size: `width` wide if given (the logo), else its own size narrowed to the body column."""
     from PIL import Image
 
-    from .social import rasterize_svg
+    from .core.images import rasterize_svg
 
     natural = Image.open(io.BytesIO(rasterize_svg(svg, None, None, fonts))).size
     if width:

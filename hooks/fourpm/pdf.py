@@ -30,7 +30,7 @@ from mkdocs.utils import get_relative_url
 from .core import state
 from .errors import ContentError, did_you_mean
 from .frontmatter import split
-from .render import BlockCall, register_block, site_url
+from .core.blocks import BlockCall, register_block
 from .safe_text import strip_controls
 from .schema import validate
 

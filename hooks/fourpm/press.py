@@ -19,9 +19,9 @@ from .core.texts import Texts
 from .core.languages import Languages
 from .errors import ContentError, did_you_mean
 from .core.reader import parse_day, read_meta, read_yaml, source_files
-from .render import BlockCall, PageRef, register_block
+from .core.blocks import BlockCall, PageRef, register_block
 from .schema import validate
-from .site import Project, cached, preload
+from .core.sources import Project, cached, preload
 
 RELEASES = "press/releases"
 REVIEW_FILE = "data/press_review.yml"

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -17,8 +16,8 @@ from mkdocs.utils import get_relative_url
 from . import codes
 from .catalog import Catalog, Facility, Objective
 from .core.labels import labels_for
-from .core.project import Project
-from .core.languages import Languages, languages_from, page_url as site_url  # noqa: F401 (features import it)
+from .core.blocks import EXTRA_BLOCKS, BlockCall, PageRef
+from .core.languages import Languages, languages_from
 from .errors import ContentError, did_you_mean
 
 PLACEHOLDER = re.compile(r"<!--\s*4p1000\s+(?P<name>[\w-]+)(?P<args>[^>]*?)\s*-->")
@@ -26,50 +25,6 @@ BLOCKS = ("facilities", "facility-objectives", "objectives-by-axis", "objective-
 # The page (and its heading's id, the same in every language) that explains the baselines and targets.
 STRATEGIC_PLAN = "initiative/strategic-plan.md"
 TARGETS_ANCHOR = "baselines-targets"
-
-
-@dataclass(frozen=True)
-class BlockCall:
-    """One placeholder being replaced: what a registered block function receives."""
-    page: "PageRef"
-    args: dict[str, str]
-    line: str  # "line N", for error messages
-    renderer: "Renderer"
-    extra: dict  # mkdocs.yml `extra:` (contacts, links), empty in unit tests
-
-    def error(self, problem: str, hint: str | None = None) -> ContentError:
-        return ContentError(self.page.file, self.line, problem, hint)
-
-    @property
-    def project(self) -> Project:
-        """The project the block belongs to, to read its data through the per-build caches."""
-        return Project(self.renderer.root, self.renderer.langs)
-
-
-# Blocks of other features (publications, data pages, ...): name -> function(call) -> HTML or Markdown.
-# Feature modules register theirs when imported, so this module needs no knowledge of them.
-EXTRA_BLOCKS: dict[str, Callable[[BlockCall], str]] = {}
-
-
-def register_block(name: str, function: Callable[[BlockCall], str]) -> None:
-    EXTRA_BLOCKS[name] = function
-
-
-@dataclass(frozen=True)
-class PageRef:
-    """The page being rendered: what links are relative to and what errors name."""
-    lang: str
-    path: str  # relative to the language folder
-    file: str  # the source file, for error messages
-    offset: int = 0  # lines of front matter above the Markdown body, so errors give the file's line
-
-    @property
-    def is_objective(self) -> bool:
-        return self.path.startswith("objectives/") and not self.path.endswith("index.md")
-
-    @property
-    def is_facility(self) -> bool:
-        return self.path.startswith("facilities/") and not self.path.endswith("index.md")
 
 
 class Renderer:

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from . import newsletter, press, wiki
 from .errors import ContentError
-from .render import PageRef
-from .site import Project, load
+from .core.blocks import PageRef
+from .core.sources import Project
+from .site import load
 
 # The kinds a reader can filter on, in the order the filter offers them; each has a label
 # "search_kind_<kind>" in data/labels.yml.

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import frontmatter
-from .catalog import load_labels
+from .core.labels import load_labels
 from .core import cache
 from . import translation_consistency as consistency
 from .errors import ContentError, did_you_mean

@@ -15,10 +15,11 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import glossary as gl
-from . import site
+from .core import sources
 from . import translation as tr
 from . import translation_history as th
-from .render import BlockCall, register_block, site_url
+from .core.blocks import BlockCall, register_block
+from .core.languages import page_url as site_url
 
 TEMPLATE = "translations.html"
 
@@ -37,14 +38,14 @@ class Languages:
 
 
 # -- the project's status and glossary, once per process and again when a source changes -----------
-def status(project: site.Project) -> tr.Status:
-    return site.cached(project, "translations", lambda p: tr.compute_status(p.root, p.languages, glossary(p)))
+def status(project: sources.Project) -> tr.Status:
+    return sources.cached(project, "translations", lambda p: tr.compute_status(p.root, p.languages, glossary(p)))
 
 
-site.preload(status)  # the parallel build computes it once, before the language processes fork
+sources.preload(status)  # the parallel build computes it once, before the language processes fork
 
 
-def glossary(project: site.Project) -> gl.Glossary:
+def glossary(project: sources.Project) -> gl.Glossary:
     # Keyed by the glossary file alone: the checks are cached per Glossary object, and editing a page
     # must not throw away the checks of every other page.
     path = project.data_dir / "glossary.yml"
@@ -53,7 +54,7 @@ def glossary(project: site.Project) -> gl.Glossary:
 
 
 @functools.lru_cache(maxsize=8)
-def _glossary(project: site.Project, _mtime: int, _size: int) -> gl.Glossary:
+def _glossary(project: sources.Project, _mtime: int, _size: int) -> gl.Glossary:
     return gl.load_glossary(project.data_dir, project.languages)
 
 

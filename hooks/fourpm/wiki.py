@@ -22,9 +22,9 @@ from .core import cache
 from .errors import ContentError, did_you_mean
 from .datapages import dataset
 from .core.reader import read_meta
-from .render import BlockCall, PageRef, register_block
+from .core.blocks import BlockCall, PageRef, register_block
 from .schema import validate
-from .site import Project, cached, preload
+from .core.sources import Project, cached, preload
 
 FOLDER = "wiki"
 PARTNERS = "wiki/partners"

@@ -2,6 +2,9 @@
 clear error, not a KeyError."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from . import reader
 from .errors import ContentError
 
 FILE = "data/labels.yml"
@@ -14,3 +17,19 @@ class Labels(dict):
 
 def labels_for(labels: dict[str, dict[str, str]], lang: str) -> Labels:
     return Labels({key: forms[lang] for key, forms in labels.items()})
+
+
+def load_labels(data_dir: Path, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """UI labels from data/labels.yml; each must exist in every language."""
+    path = Path(data_dir) / "labels.yml"
+    file = f"{path.parent.name}/{path.name}"  # data/labels.yml, as the team sees it
+    labels = reader.read_yaml(path, file) or {}
+    if not isinstance(labels, dict):
+        raise ContentError(file, None, "must be a mapping of label keys", "write 'key: {fr: ..., en: ..., es: ...}'")
+    missing = [f"{key}.{lang}" for key, forms in labels.items() for lang in languages
+               if not isinstance(forms, dict) or not isinstance(forms.get(lang), str)]
+    if missing:  # all at once: adding a language lists every label to translate
+        shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+        raise ContentError(file, None, f"{len(missing)} labels are missing or not text: {shown}",
+                           "write each label as text in every language of mkdocs.yml")
+    return labels

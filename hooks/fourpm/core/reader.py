@@ -233,3 +233,11 @@ def source_files(docs_dir: Path, lang: str, folder: str) -> list[tuple[str, Path
     root = Path(docs_dir) / lang
     return [(p.relative_to(root).as_posix(), p, f"docs/{lang}/{p.relative_to(root).as_posix()}")
             for p in sorted((root / folder).glob("*.md")) if p.name != "index.md"]
+
+
+def body_offset(text: str, body: str) -> int:
+    """How many lines of the file come before body (as MkDocs gives it: without the front matter and
+    the blank lines after it), so errors can name the file's line."""
+    rest, head = skip_front_matter(text.lstrip("\ufeff"))
+    blank = lambda s: len(s) - len(s.lstrip("\n"))  # noqa: E731
+    return head + blank(rest) - blank(body)
