@@ -10,7 +10,7 @@ from mkdocs.exceptions import PluginError
 
 from fourpm import datapages, geo, site
 from fourpm.core import sources
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 
 # Validate data/partners.yml, events.yml and key_figures.yml, and find Leaflet, before anything is written.

@@ -15,7 +15,7 @@ from fourpm import pdf, pdf_render, site
 from fourpm.core import sources
 from fourpm.core import state
 from fourpm.dates import build_date
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 log = logging.getLogger("mkdocs.plugins.fourpm.pdf")
 

@@ -25,7 +25,7 @@ from fourpm.core import sources
 from fourpm.core import engine, state
 from fourpm.datapages import dataset
 from fourpm.dates import build_date
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 from fourpm.core.blocks import BlockCall
 
 

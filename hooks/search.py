@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from mkdocs.exceptions import PluginError
 
-from fourpm import search, site
+from fourpm import newsletter, press, search, site, wiki
 from fourpm.core import sources
 from fourpm.core import state
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 
 # The search box's labels and filter, in the language being built; `make serve` previews without an
@@ -24,10 +24,17 @@ def on_env(env, config, files):
     return env
 
 
+def kinds_of(project: sources.Project) -> tuple[search.KindOf, ...]:
+    """Each feature's say on the kind of its pages, for the search filter (first answer wins)."""
+    catalog, _renderer = site.load(project)
+    return (search.catalogue_kinds(catalog), search.roadmap_kind, newsletter.search_kind, press.search_kind,
+            wiki.search_kind)
+
+
 # Whether this page is indexed, and its kind for the filter (after hooks/translations.py's banner).
 def on_page_context(context, page, config, nav):
     project = sources.project_of(config)
-    kinds = sources.cached(project, "search-kinds", search.kinds_of)
+    kinds = sources.cached(project, "search-kinds", kinds_of)
     banner = context.get("fpm_translation") or {}
     context["fpm_search"] = search.page_view(sources.page_ref(page, config), kinds, page.meta,
                                              shown_in_source_language=bool(banner.get("content_lang")))

@@ -16,7 +16,7 @@ from fourpm import site
 from fourpm.core import sources
 from fourpm import translation_web as web
 from fourpm.core import engine
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 log = get_plugin_logger("translations")
 

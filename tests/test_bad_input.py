@@ -14,7 +14,7 @@ from conftest import MINI_FILES, ROOT, write_tree
 from fourpm import site
 from fourpm.core import sources
 from fourpm.core import reader
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 LANGS = ("fr", "en", "es")
 PAGE = "docs/fr/objectives/a1.md"

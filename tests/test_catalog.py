@@ -7,7 +7,7 @@ import shutil
 
 from conftest import MINI_FILES, ROOT, write_tree
 from fourpm.catalog import load_catalog
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 
 def catalog_of(tmp_path, changes: dict | None = None):

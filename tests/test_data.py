@@ -15,7 +15,7 @@ from fourpm import charts, datapages, geo, ics
 from fourpm.core import sources
 from fourpm.core.labels import load_labels
 from fourpm.data import load_events, load_key_figures, load_partners, load_regions
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 LANGS = ("fr", "en", "es")
 DATA = ROOT / "data"

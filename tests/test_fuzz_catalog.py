@@ -18,7 +18,7 @@ from fourpm import catalog as catalog_module
 from fourpm import frontmatter
 from fourpm.catalog import Catalog, load_catalog
 from fourpm.core.labels import load_labels
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 from fourpm.core.blocks import PageRef
 from fourpm.render import Renderer
 

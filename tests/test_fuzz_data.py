@@ -19,7 +19,7 @@ from rawtext import raw_edit
 from fourpm import data, frontmatter, glossary, newsletter, pdf, press, wiki
 from fourpm.catalog import load_catalog
 from fourpm.core.labels import load_labels
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 LANGS = ("fr", "en", "es")
 FUZZ = settings(max_examples=int(os.environ.get("FPM_FUZZ_EXAMPLES", 100)), deadline=None,

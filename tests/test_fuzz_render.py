@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from fourpm import render, site
 from fourpm.core import sources
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 from fourpm.core.blocks import PageRef
 
 LANGS = ("fr", "en", "es")

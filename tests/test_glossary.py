@@ -5,7 +5,7 @@ import pytest
 
 from conftest import ROOT
 from fourpm import glossary as gl
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 LANGS = ("fr", "en", "es")
 

@@ -117,7 +117,7 @@ def test_labels_missing_in_an_added_language_are_listed_in_one_error(tmp_path):
     from mkdocs.config import load_config
     from fourpm import site
     from fourpm.core import sources
-    from fourpm.errors import ContentError
+    from fourpm.core.errors import ContentError
 
     for name in ("hooks", "overrides", "data"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))

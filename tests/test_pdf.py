@@ -16,7 +16,7 @@ import yaml
 from conftest import LANGUAGES, MINI_FILES, ROOT, write_tree
 from fourpm import pdf, pdf_render
 from fourpm.catalog import load_catalog
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 from fourpm.pdf import Declaration, Edition, RenderedPage
 from fourpm.pdf_worker import is_allowed
 from fourpm.core.blocks import PageRef

@@ -8,7 +8,7 @@ import pytest
 from conftest import MINI_FILES, ROOT, write_tree
 from fourpm import codes
 from fourpm.catalog import load_catalog
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 from fourpm.core.blocks import PageRef
 from fourpm.core.languages import page_url as site_url
 from fourpm.render import Renderer

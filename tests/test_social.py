@@ -14,7 +14,7 @@ from PIL import Image
 
 from conftest import LANGUAGES, ROOT, build, make_mini_site, write_tree
 from fourpm import social
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 from quality.site import key_pages, languages, load_config, url_of
 from test_publications import LANGS, SITE_URL, add_publications, logged
 

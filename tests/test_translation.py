@@ -10,7 +10,7 @@ import pytest
 from conftest import MINI_FILES, ROOT, write_tree
 from fourpm import frontmatter
 from fourpm import translation as tr
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 LANGS = ("fr", "en", "es")
 

@@ -20,7 +20,7 @@ from conftest import ROOT
 from fourpm import translation as tr
 from fourpm import translation_units as tu
 from fourpm import xliff
-from fourpm.errors import ContentError
+from fourpm.core.errors import ContentError
 
 LANGS = ("fr", "en", "es")
 NS = {"x": xliff.NAMESPACE}

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 from fourpm import newsletter  # noqa: E402
 from fourpm.core import engine  # noqa: E402
 from fourpm.core.labels import load_labels  # noqa: E402
-from fourpm.errors import ContentError  # noqa: E402
+from fourpm.core.errors import ContentError  # noqa: E402
 
 DRAFT = "nl_draft_"  # the draft's words are labels of data/labels.yml: nl_draft_title, nl_draft_news...
 

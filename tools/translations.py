@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 from fourpm import translation as tr  # noqa: E402
 from fourpm import translation_history as th  # noqa: E402
 from fourpm import xliff  # noqa: E402
-from fourpm.errors import ContentError  # noqa: E402
+from fourpm.core.errors import ContentError  # noqa: E402
 
 
 def languages(config_file: Path) -> tuple[str, ...]:

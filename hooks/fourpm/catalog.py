@@ -11,7 +11,7 @@ from pathlib import Path
 from . import codes
 from .core import reader
 from .core.labels import load_labels
-from .errors import ContentError, did_you_mean
+from .core.errors import ContentError, did_you_mean
 from .schema import FacilityMeta, ObjectiveMeta, PageMeta, validate
 
 OBJECTIVE_CODE = re.compile(r"^[A-F][1-9]$")

@@ -19,7 +19,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
 from .core import reader
-from .errors import ContentError, did_you_mean
+from .core.errors import ContentError, did_you_mean
 from .schema import validate
 
 # The languages of the site while a loader runs (each loader takes them as `languages=`): the schemas'

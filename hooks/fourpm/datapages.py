@@ -24,7 +24,7 @@ from . import charts, dates, geo, ics
 from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, load_events,
                    load_key_figures, load_partners, load_regions)
 from .core.languages import Languages
-from .errors import ContentError, did_you_mean
+from .core.errors import ContentError, did_you_mean
 from .core.blocks import BlockCall, register_block
 from .core.sources import Project, cached, preload
 

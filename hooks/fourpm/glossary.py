@@ -23,7 +23,7 @@ from mkdocs.config.base import Config
 
 from . import codes
 from .core import reader
-from .errors import ContentError
+from .core.errors import ContentError
 from .schema import validate
 
 # Per-page results, kept across rebuilds (live preview) and for every page of a large site.

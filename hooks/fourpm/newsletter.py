@@ -20,7 +20,7 @@ from mkdocs.utils import get_relative_url
 from .core.texts import Texts
 from .core import state
 from .core.reader import parse_day, read_meta, source_files
-from .errors import ContentError
+from .core.errors import ContentError
 from .core.blocks import BlockCall, PageRef, register_block
 from .schema import validate
 from .core.sources import Project, cached, preload
@@ -200,6 +200,11 @@ def issue_block(call: BlockCall) -> str:
 
 def is_issue_page(page: PageRef) -> bool:
     return bool(re.fullmatch(rf"{FOLDER}/issue-\d+\.md", page.path))
+
+
+def search_kind(page: PageRef) -> str | None:
+    """The search filter's kind of the newsletter's pages: its issues (not the archive)."""
+    return "newsletter" if is_issue_page(page) else None
 
 
 register_block("newsletter-archive", archive_block)

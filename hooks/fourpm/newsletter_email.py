@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 
 from .core import cache
-from .errors import ContentError
+from .core.errors import ContentError
 
 _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _OWN_BLOCK = re.compile(r'<(div|nav|aside) class="fpm-block fpm-newsletter-issue".*?</\1>', re.S)

@@ -28,7 +28,7 @@ from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
 from .core import state
-from .errors import ContentError, did_you_mean
+from .core.errors import ContentError, did_you_mean
 from .frontmatter import split
 from .core.blocks import BlockCall, register_block
 from .safe_text import strip_controls

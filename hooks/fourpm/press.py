@@ -17,13 +17,14 @@ from mkdocs.config.base import Config
 
 from .core.texts import Texts
 from .core.languages import Languages
-from .errors import ContentError, did_you_mean
+from .core.errors import ContentError, did_you_mean
 from .core.reader import parse_day, read_meta, read_yaml, source_files
 from .core.blocks import BlockCall, PageRef, register_block
 from .schema import validate
 from .core.sources import Project, cached, preload
 
-RELEASES = "press/releases"
+FOLDER = "press"  # docs/<lang>/press/: press room, kit, releases, review
+RELEASES = f"{FOLDER}/releases"
 REVIEW_FILE = "data/press_review.yml"
 
 
@@ -215,6 +216,11 @@ def review_block(call: BlockCall) -> str:
 
 def is_release_page(page: PageRef) -> bool:
     return page.path.startswith(f"{RELEASES}/") and not page.path.endswith("/index.md")
+
+
+def search_kind(page: PageRef) -> str | None:
+    """The search filter's kind of the press room's pages: all of them."""
+    return "press" if page.path.startswith(f"{FOLDER}/") else None
 
 
 register_block("press-releases", releases_block)

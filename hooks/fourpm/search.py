@@ -13,20 +13,16 @@ import hashlib
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
-from . import newsletter, press, wiki
-from .errors import ContentError
+from .core.errors import ContentError
 from .core.blocks import PageRef
-from .core.sources import Project
-from .site import load
 
 # The kinds a reader can filter on, in the order the filter offers them; each has a label
 # "search_kind_<kind>" in data/labels.yml.
 KINDS = ("objective", "facility", "roadmap", "newsletter", "press", "wiki", "partner")
 ROADMAP = "roadmap"  # docs/<lang>/roadmap/: the Roadmap's chapters, one per Core Facility, and its summary
-PRESS = press.RELEASES.split("/")[0]  # docs/<lang>/press/: press room, kit, releases, review
 BUNDLE = "pagefind"  # the folder of the index and its scripts, at the site's root
 INSTALL = f"{sys.executable} -m pip install -r requirements.txt"
 # Parts of the indexed content that are not its text: heading permalinks (¶), the edit button, and the
@@ -36,40 +32,29 @@ EXCLUDE = (".headerlink", ".md-content__button", ".fpm-backlinks", "#fpm-backlin
            "#fpm-wiki-backlinks")
 
 
-@dataclass(frozen=True)
-class Kinds:
-    """The paths (inside a language folder) of the pages whose kind the catalogue knows."""
-    objectives: frozenset[str]
-    facilities: frozenset[str]
+# Which kind a page is, for the filter: each feature that owns a kind of page says which of its pages
+# are (a function of the page giving its kind, or None); hooks/search.py gathers them, so this module
+# knows no other feature.
+KindOf = Callable[[PageRef], "str | None"]
 
 
-def kinds_of(project: Project) -> Kinds:
-    catalog, _renderer = load(project)
-    return Kinds(frozenset(o.path for o in catalog.objectives.values()),
-                 frozenset(f.path for f in catalog.facilities.values()))
+def catalogue_kinds(catalog) -> KindOf:
+    """Objective and facility pages, as the catalogue knows them (not by their folder)."""
+    objectives = frozenset(o.path for o in catalog.objectives.values())
+    facilities = frozenset(f.path for f in catalog.facilities.values())
+    return lambda page: "objective" if page.path in objectives else "facility" if page.path in facilities else None
 
 
-def page_kind(page: PageRef, kinds: Kinds) -> str | None:
+def roadmap_kind(page: PageRef) -> str | None:
+    return "roadmap" if page.path.startswith(f"{ROADMAP}/") else None
+
+
+def page_kind(page: PageRef, kinds: tuple[KindOf, ...]) -> str | None:
     """The kind of a page for the search filter, or None for the other pages (home, governance...)."""
-    path = page.path
-    if path in kinds.objectives:
-        return "objective"
-    if path in kinds.facilities:
-        return "facility"
-    if path.startswith(f"{ROADMAP}/"):
-        return "roadmap"
-    if newsletter.is_issue_page(page):
-        return "newsletter"
-    if path.startswith(f"{PRESS}/"):
-        return "press"
-    if path.startswith(f"{wiki.PARTNERS}/"):  # one generated page per partner, and their index
-        return None if path.endswith("/index.md") else "partner"
-    if wiki.is_wiki(path) and path not in (f"{wiki.FOLDER}/index.md", wiki.TAGS_PAGE):
-        return "wiki"
-    return None
+    return next((kind for kind in (kind_of(page) for kind_of in kinds) if kind), None)
 
 
-def page_view(page: PageRef, kinds: Kinds, meta: dict, shown_in_source_language: bool) -> dict:
+def page_view(page: PageRef, kinds: tuple[KindOf, ...], meta: dict, shown_in_source_language: bool) -> dict:
     """What overrides/main.html writes for Pagefind: whether the page is indexed, and its kind.
 
     A page shown in French under another language (translation missing, or only scaffolded) is not

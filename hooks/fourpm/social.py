@@ -26,7 +26,7 @@ import yaml
 
 from .core.files import write_atomic
 from .core.images import rasterize_svg
-from .errors import ContentError
+from .core.errors import ContentError
 
 LAYOUT_FILE = "overrides/social/card.yml"
 OUTPUT = "assets/images/social"  # in the language's folder of the site

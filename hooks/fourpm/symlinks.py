@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import ContentError
+from .core.errors import ContentError
 
 FOLDERS = ("docs", "data", "overrides")
 

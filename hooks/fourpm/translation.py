@@ -22,7 +22,7 @@ from . import frontmatter
 from .core.labels import load_labels
 from .core import cache
 from . import translation_consistency as consistency
-from .errors import ContentError, did_you_mean
+from .core.errors import ContentError, did_you_mean
 from .glossary import Finding, Glossary, check_forbidden, check_protected, load_glossary
 
 HASH_KEY = "source_hash"

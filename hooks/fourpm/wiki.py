@@ -19,7 +19,7 @@ from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
 from .core import cache
-from .errors import ContentError, did_you_mean
+from .core.errors import ContentError, did_you_mean
 from .datapages import dataset
 from .core.reader import read_meta
 from .core.blocks import BlockCall, PageRef, register_block
@@ -33,6 +33,15 @@ TAGS_PAGE = "wiki/tags.md"
 
 def is_wiki(path: str) -> bool:
     return path.startswith(f"{FOLDER}/")
+
+
+def search_kind(page: PageRef) -> str | None:
+    """The search filter's kinds of the wiki's pages: a partner's generated page, or a sheet (not the
+    indexes of sheets, tags and partners)."""
+    path = page.path
+    if path.startswith(f"{PARTNERS}/"):
+        return None if path.endswith("/index.md") else "partner"
+    return "wiki" if is_wiki(path) and path not in (f"{FOLDER}/index.md", TAGS_PAGE) else None
 
 
 # -- sheets and tags -------------------------------------------------------------------------------

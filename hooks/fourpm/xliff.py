@@ -26,7 +26,7 @@ from . import frontmatter
 from . import translation as tr
 from . import translation_history as th
 from . import translation_units as tu
-from .errors import ContentError
+from .core.errors import ContentError
 
 VERSION = "1.2"
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
