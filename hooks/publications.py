@@ -20,10 +20,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from fourpm import feeds, newsletter, newsletter_email, press, site, social, wiki
+from fourpm import datapages, feeds, newsletter, newsletter_email, press, site, social, wiki
 from fourpm.core import sources
 from fourpm.core import engine, state
-from fourpm.datapages import dataset
+from fourpm.core.project import PARTNER_PAGES
 from fourpm.dates import build_date
 from fourpm.core.errors import ContentError
 from fourpm.core.blocks import BlockCall
@@ -64,7 +64,7 @@ def _checked(config, read):
 
 
 def _partners(project: sources.Project) -> dict:
-    return dataset(project).partners  # read and validated by the data pages
+    return datapages.dataset(project).partners  # read and validated by the data pages
 
 
 def _prefix(config, lang: str | None = None) -> str:
@@ -96,13 +96,13 @@ def on_files(files, config):
     lang, languages = config.theme["language"], _project(config).languages
     generated = []
     for partner in _checked(config, _partners).values():
-        path = wiki.partner_path(partner.id)
+        path = datapages.partner_path(partner.id)
         if files.get_file_from_path(f"{lang}/{path}") is not None:
             raise PluginError(f"docs/{lang}/{path}: the wiki's partner pages are generated from data/partners.yml "
                               f"(delete this file and edit the partner in data/partners.yml)")
         versions = {}
         for other in languages:
-            version = File.generated(config, f"{other}/{path}", content=wiki.partner_markdown(partner, other),
+            version = File.generated(config, f"{other}/{path}", content=datapages.partner_markdown(partner, other),
                                      inclusion=InclusionLevel.NOT_IN_NAV)  # listed by the partners' index
             version.dest_uri = _prefix(config, other) + path[:-3] + "/index.html"
             versions[other] = version
@@ -166,7 +166,7 @@ def on_page_context(context, page, config, nav):
         {"type": f"application/{kind}+xml", "title": f"{labels['newsletter']} ({labels[f'newsletter_{kind}']})",
          "href": site_url + prefix + newsletter.feed_name(kind)} for kind in ("rss", "atom")] if site_url else []
     path = sources.page_ref(page, config).path
-    if path.startswith(f"{wiki.PARTNERS}/") and page.file.generated_by and config.edit_uri:
+    if path.startswith(f"{PARTNER_PAGES}/") and page.file.generated_by and config.edit_uri:
         # "Edit this page" of a generated partner page opens the data it comes from.
         page.edit_url = urljoin(urljoin(config.repo_url or "", config.edit_uri), "../data/partners.yml")
     if wiki.is_wiki(path) and page.url in _build().backlinks:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from mkdocs.exceptions import PluginError
 
-from fourpm import newsletter, press, search, site, wiki
+from fourpm import datapages, newsletter, press, search, site, wiki
 from fourpm.core import sources
 from fourpm.core import state
 from fourpm.core.errors import ContentError
@@ -25,10 +25,10 @@ def on_env(env, config, files):
 
 
 def kinds_of(project: sources.Project) -> tuple[search.KindOf, ...]:
-    """Each feature's say on the kind of its pages, for the search filter (first answer wins)."""
+    """Each feature's say on the kind of its pages, for the search filter (the first that answers wins)."""
     catalog, _renderer = site.load(project)
     return (search.catalogue_kinds(catalog), search.roadmap_kind, newsletter.search_kind, press.search_kind,
-            wiki.search_kind)
+            datapages.search_kind, wiki.search_kind)
 
 
 # Whether this page is indexed, and its kind for the filter (after hooks/translations.py's banner).

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+import yaml
+
 from mkdocs.utils import get_relative_url
 
 from . import charts, dates, geo, ics
@@ -25,8 +27,10 @@ from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, l
                    load_key_figures, load_partners, load_regions)
 from .core.languages import Languages
 from .core.errors import ContentError, did_you_mean
-from .core.blocks import BlockCall, register_block
+from .core.blocks import BlockCall, PageRef, register_block
+from .core.project import PARTNER_PAGES
 from .core.sources import Project, cached, preload
+from .core.texts import sort_key
 
 ASSETS = "assets/fpm"  # where the build copies Leaflet and the map's land, from the site's root
 CALENDAR = "events/agenda-{lang}.ics"  # in each language's folder of the site
@@ -298,6 +302,61 @@ def block_donate(call: BlockCall) -> str:
     return _macros(call).donate(url or None, call.renderer.labels(call.page.lang))
 
 
+# -- the wiki's partner pages (a page per partner of data/partners.yml, under wiki/partners/) ---------------------------------------------------------------------------------
+def partner_path(partner_id: str) -> str:
+    return f"{PARTNER_PAGES}/{partner_id}.md"
+
+
+def partner_markdown(partner, lang: str) -> str:
+    """The source of a generated partner page: its title, and the block that shows the partner."""
+    front = yaml.safe_dump({"title": partner.name(lang), "description": partner.description(lang)},
+                           allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{front}---\n\n<!-- 4p1000 wiki-partner id={partner.id} -->\n"
+
+
+def search_kind(page: PageRef) -> str | None:
+    """The search filter's kind of a partner's page; "" for their index (no kind, not a wiki sheet)."""
+    if page.path.startswith(f"{PARTNER_PAGES}/"):
+        return "" if page.path.endswith("/index.md") else "partner"
+    return None
+
+
+def _wiki_macros(call: BlockCall):
+    return call.renderer.template("publications.html")  # the wiki's templates, shared with its sheets
+
+
+def partners_block(call: BlockCall) -> str:
+    """The partners of data/partners.yml by kind, each linking to its generated page."""
+    lang, labels = call.page.lang, call.renderer.labels(call.page.lang)
+    groups: dict[str, list] = {}
+    for partner in dataset(call.project).partners.values():
+        groups.setdefault(partner.kind, []).append(
+            {"name": partner.name(lang), "url": call.renderer.url(partner_path(partner.id), call.page)})
+    view = [{"kind": labels[f"pk_{kind}"], "partners": sorted(items, key=lambda p: sort_key(p["name"]))}
+            for kind, items in groups.items()]
+    return _wiki_macros(call).wiki_partners(view, labels)
+
+
+def partner_block(call: BlockCall) -> str:
+    """A partner's page: what data/partners.yml says of it, and the events it co-organises."""
+    partners = dataset(call.project).partners
+    pid = call.args.get("id", "")
+    partner = partners.get(pid)
+    if partner is None:
+        raise call.error(f'id="{pid}" is not a partner of data/partners.yml', did_you_mean(pid, partners))
+    lang, labels = call.page.lang, call.renderer.labels(call.page.lang)
+    events = []
+    for event in dataset(call.project).events:
+        if partner.id in event.organisers:
+            when = call.renderer.langs.date_range(event.start, event.end, lang) if event.exact else event.during.names[lang]
+            events.append({"name": event.names[lang], "when": when, "city": event.city(lang)})
+    view = {"name": partner.name(lang), "kind": labels[f"pk_{partner.kind}"],
+            "country": call.renderer.langs.country(partner.country, lang), "city": partner.city(lang), "year": partner.year,
+            "website": partner.website, "description": partner.description(lang), "events": events,
+            "index": call.renderer.url(f"{PARTNER_PAGES}/index.md", call.page)}
+    return _wiki_macros(call).wiki_partner(view, labels)
+
+
 for _name, _function in (("key-figures", block_key_figures), ("events", block_events),
                          ("events-calendar", block_events_calendar), ("partners-map", block_partners_map),
                          ("map-svg", block_map_svg), ("chart", block_chart), ("charts", block_charts),
@@ -337,3 +396,5 @@ def copy_assets(root: Path, site_dir: Path) -> None:
     for image in sorted((leaflet / "images").glob("*.png")):
         write_if_changed(out / "images" / image.name, image.read_bytes())
     write_if_changed(out / "land.js", geo.land_script(root).encode("utf-8"))
+register_block("wiki-partners", partners_block)
+register_block("wiki-partner", partner_block)

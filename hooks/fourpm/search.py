@@ -33,8 +33,8 @@ EXCLUDE = (".headerlink", ".md-content__button", ".fpm-backlinks", "#fpm-backlin
 
 
 # Which kind a page is, for the filter: each feature that owns a kind of page says which of its pages
-# are (a function of the page giving its kind, or None); hooks/search.py gathers them, so this module
-# knows no other feature.
+# are (a function of the page giving its kind, "" for a page of its own without a kind, or None for a
+# page it does not own); hooks/search.py gathers them, so this module knows no other feature.
 KindOf = Callable[[PageRef], "str | None"]
 
 
@@ -51,7 +51,7 @@ def roadmap_kind(page: PageRef) -> str | None:
 
 def page_kind(page: PageRef, kinds: tuple[KindOf, ...]) -> str | None:
     """The kind of a page for the search filter, or None for the other pages (home, governance...)."""
-    return next((kind for kind in (kind_of(page) for kind_of in kinds) if kind), None)
+    return next((kind for kind in (kind_of(page) for kind_of in kinds) if kind is not None), None) or None
 
 
 def page_view(page: PageRef, kinds: tuple[KindOf, ...], meta: dict, shown_in_source_language: bool) -> dict:

@@ -1,33 +1,31 @@
-"""The wiki (knowledge bank): sheets with tags, a page per partner, and "pages that link here".
+"""The wiki (knowledge bank): sheets with tags, and "pages that link here".
 
 Sheets are the Markdown pages of docs/<lang>/wiki/; their `tags:` are written in each language. The
-partner pages are generated from data/partners.yml for every language. Backlinks are computed from
+wiki's page per partner is a data page (fourpm.datapages, from data/partners.yml). Backlinks are computed from
 the rendered content of every page of the language, so they list exactly the pages whose text links
 to a wiki page, generated blocks included.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
 from .core import cache
-from .core.errors import ContentError, did_you_mean
-from .datapages import dataset
+from .core.errors import ContentError
+from .core.project import PARTNER_PAGES
 from .core.reader import read_meta
+from .core.texts import sort_key
 from .core.blocks import BlockCall, PageRef, register_block
 from .schema import validate
 from .core.sources import Project, cached, preload
 
 FOLDER = "wiki"
-PARTNERS = "wiki/partners"
 TAGS_PAGE = "wiki/tags.md"
 
 
@@ -36,11 +34,9 @@ def is_wiki(path: str) -> bool:
 
 
 def search_kind(page: PageRef) -> str | None:
-    """The search filter's kinds of the wiki's pages: a partner's generated page, or a sheet (not the
-    indexes of sheets, tags and partners)."""
+    """The search filter's kind of the wiki's sheets (not the indexes of sheets and tags; the partner
+    pages under wiki/partners/ are the data pages', which answer first)."""
     path = page.path
-    if path.startswith(f"{PARTNERS}/"):
-        return None if path.endswith("/index.md") else "partner"
     return "wiki" if is_wiki(path) and path not in (f"{FOLDER}/index.md", TAGS_PAGE) else None
 
 
@@ -84,11 +80,6 @@ def sheets_for(sheets: dict[str, dict[str, Sheet]], lang: str, source: str) -> l
     return [sheets.get(lang, {}).get(p) or sheets[source][p] for p in paths]
 
 
-def sort_key(text: str) -> str:
-    """Alphabetical order in every language: accents and case ignored."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
-
-
 def tag_slug(tag: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", sort_key(tag)).strip("-") or "tag"
 
@@ -101,18 +92,6 @@ def tag_index(sheets: list[Sheet]) -> list[tuple[str, list[Sheet]]]:
             by_slug.setdefault(tag_slug(tag), (tag, []))[1].append(sheet)
     return [(tag, sorted(pages, key=lambda s: sort_key(s.title)))
             for tag, pages in sorted(by_slug.values(), key=lambda item: sort_key(item[0]))]
-
-
-# -- partner pages ---------------------------------------------------------------------------------
-def partner_path(partner_id: str) -> str:
-    return f"{PARTNERS}/{partner_id}.md"
-
-
-def partner_markdown(partner, lang: str) -> str:
-    """The source of a generated partner page: its title, and the block that shows the partner."""
-    front = yaml.safe_dump({"title": partner.name(lang), "description": partner.description(lang)},
-                           allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{front}---\n\n<!-- 4p1000 wiki-partner id={partner.id} -->\n"
 
 
 # -- backlinks -------------------------------------------------------------------------------------
@@ -157,11 +136,6 @@ def sheets(project: Project) -> dict[str, dict[str, Sheet]]:
 
 preload(sheets)
 
-def _data(call: BlockCall):
-    """Partners and events, as the data pages read them (data/partners.yml, data/events.yml)."""
-    return dataset(call.project)
-
-
 def _macros(call: BlockCall):
     return call.renderer.template("publications.html")
 
@@ -195,38 +169,6 @@ def sheets_block(call: BlockCall) -> str:
     return _macros(call).wiki_sheets([_sheet_view(s, call) for s in pages], call.renderer.labels(call.page.lang))
 
 
-def partners_block(call: BlockCall) -> str:
-    """The partners of data/partners.yml by kind, each linking to its generated page."""
-    lang, labels = call.page.lang, call.renderer.labels(call.page.lang)
-    groups: dict[str, list] = {}
-    for partner in _data(call).partners.values():
-        groups.setdefault(partner.kind, []).append(
-            {"name": partner.name(lang), "url": call.renderer.url(partner_path(partner.id), call.page)})
-    view = [{"kind": labels[f"pk_{kind}"], "partners": sorted(items, key=lambda p: sort_key(p["name"]))}
-            for kind, items in groups.items()]
-    return _macros(call).wiki_partners(view, labels)
-
-
-def partner_block(call: BlockCall) -> str:
-    """A partner's page: what data/partners.yml says of it, and the events it co-organises."""
-    partners = _data(call).partners
-    pid = call.args.get("id", "")
-    partner = partners.get(pid)
-    if partner is None:
-        raise call.error(f'id="{pid}" is not a partner of data/partners.yml', did_you_mean(pid, partners))
-    lang, labels = call.page.lang, call.renderer.labels(call.page.lang)
-    events = []
-    for event in _data(call).events:
-        if partner.id in event.organisers:
-            when = call.renderer.langs.date_range(event.start, event.end, lang) if event.exact else event.during.names[lang]
-            events.append({"name": event.names[lang], "when": when, "city": event.city(lang)})
-    view = {"name": partner.name(lang), "kind": labels[f"pk_{partner.kind}"],
-            "country": call.renderer.langs.country(partner.country, lang), "city": partner.city(lang), "year": partner.year,
-            "website": partner.website, "description": partner.description(lang), "events": events,
-            "index": call.renderer.url(f"{PARTNERS}/index.md", call.page)}
-    return _macros(call).wiki_partner(view, labels)
-
-
 def backlinks_html(template, sources: list[tuple[str, str]], page_url: str, labels: dict) -> str:
     """The "pages that link here" block of a page: sources are (url, title) of the linking pages."""
     pages = [{"title": title, "url": get_relative_url(url or ".", page_url or ".")} for url, title in sources]
@@ -235,11 +177,9 @@ def backlinks_html(template, sources: list[tuple[str, str]], page_url: str, labe
 
 def has_tags(page: PageRef) -> bool:
     """Wiki sheets show their tags (partner pages have none)."""
-    return is_wiki(page.path) and not page.path.startswith(f"{PARTNERS}/")
+    return is_wiki(page.path) and not page.path.startswith(f"{PARTNER_PAGES}/")
 
 
 register_block("wiki-tags", tags_block)
 register_block("wiki-page-tags", page_tags_block)
 register_block("wiki-sheets", sheets_block)
-register_block("wiki-partners", partners_block)
-register_block("wiki-partner", partner_block)

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from .languages import Languages, languages_from
 
+# The folder, inside the wiki, of the page generated per partner of data/partners.yml: the data pages
+# write them, the wiki leaves them out of its sheets.
+PARTNER_PAGES = "wiki/partners"
+
 
 @dataclass(frozen=True)
 class Project:
