@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
 from fourpm import pdf  # noqa: E402
-from fourpm.dates import build_epoch  # noqa: E402
+from fourpm.core.dates import build_epoch  # noqa: E402
 from tools.build import build_site  # noqa: E402
 
 

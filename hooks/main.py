@@ -23,7 +23,7 @@ from fourpm.core import sources
 from fourpm.core import cache, engine, state
 from fourpm.core.settings import read_settings
 from fourpm.core.errors import ContentError
-from fourpm.safe_text import html_markup, html_text
+from fourpm.core.safe_text import html_markup, html_text
 
 log = get_plugin_logger("site")
 

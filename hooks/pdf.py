@@ -14,7 +14,7 @@ from mkdocs.plugins import event_priority
 from fourpm import pdf, pdf_render, site
 from fourpm.core import sources
 from fourpm.core import state
-from fourpm.dates import build_date
+from fourpm.core.dates import build_date
 from fourpm.core.errors import ContentError
 
 log = logging.getLogger("mkdocs.plugins.fourpm.pdf")

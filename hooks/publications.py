@@ -24,7 +24,7 @@ from fourpm import datapages, feeds, newsletter, newsletter_email, press, site, 
 from fourpm.core import sources
 from fourpm.core import engine, state
 from fourpm.core.project import PARTNER_PAGES
-from fourpm.dates import build_date
+from fourpm.core.dates import build_date
 from fourpm.core.errors import ContentError
 from fourpm.core.blocks import BlockCall
 

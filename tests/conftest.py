@@ -165,7 +165,7 @@ def mini_built(tmp_path_factory) -> Path:
 def real_site(tmp_path_factory) -> Path:
     """The real site, built once per test run in strict mode, atomically. Its "now" (the last commit, as
     `make site` takes it) is set in every worker, for the tests that build it again to compare."""
-    from fourpm.dates import build_epoch
+    from fourpm.core.dates import build_epoch
     from tools.build import build_site
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(ROOT)))

@@ -92,7 +92,7 @@ def test_upcoming_and_past_are_relative_to_the_build_date(data):
 
 def test_build_date_comes_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2023, 3, 1, tzinfo=dt.timezone.utc).timestamp())))
-    from fourpm import dates
+    from fourpm.core import dates
     assert dates.build_date(ROOT) == dt.date(2023, 3, 1)
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import MINI_FILES, ROOT
 from rawtext import raw_edit
 from fourpm import catalog as catalog_module
-from fourpm import frontmatter
+from fourpm.core import frontmatter
 from fourpm.catalog import Catalog, load_catalog
 from fourpm.core.labels import load_labels
 from fourpm.core.errors import ContentError

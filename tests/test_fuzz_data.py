@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from rawtext import raw_edit
-from fourpm import data, frontmatter, glossary, newsletter, pdf, press, wiki
+from fourpm import data, glossary, newsletter, pdf, press, wiki
+from fourpm.core import frontmatter
 from fourpm.catalog import load_catalog
 from fourpm.core.labels import load_labels
 from fourpm.core.errors import ContentError

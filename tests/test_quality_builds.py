@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, write_tree
-from fourpm.dates import build_date
+from fourpm.core.dates import build_date
 
 # What a build reads is the project minus what it writes or caches (and the tools' own folders).
 NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", ".site.*", ".cache", ".pytest_cache",

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from conftest import MINI_FILES, ROOT, write_tree
-from fourpm import codes
+from fourpm.core import codes
 from fourpm.catalog import load_catalog
 from fourpm.core.errors import ContentError
 from fourpm.core.blocks import PageRef

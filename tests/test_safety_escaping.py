@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from conftest import build, write_tree
 from fourpm import glossary as gl
-from fourpm.safe_text import html_text, strip_controls
+from fourpm.core.safe_text import html_text, strip_controls
 
 MARK = "Zyxwal"  # a word to find the payload by
 PAYLOAD = f' {MARK} "><img src=x onerror=alert(1)> </script><script>alert(2)</script> ]]> \x0b & '

@@ -323,7 +323,7 @@ def _real_pages() -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", REAL_LANGS)
 def test_real_site_metadata_of_the_home_an_objective_an_issue_and_a_press_release(real_site, lang):
-    from fourpm.frontmatter import split
+    from fourpm.core.frontmatter import split
 
     site_url = CONFIG["site_url"]
     for kind, path in _real_pages().items():

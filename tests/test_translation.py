@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import MINI_FILES, ROOT, write_tree
-from fourpm import frontmatter
+from fourpm.core import frontmatter
 from fourpm import translation as tr
 from fourpm.core.errors import ContentError
 

@@ -39,7 +39,7 @@ from fourpm import pdf, pdf_render, search  # noqa: E402
 from fourpm.core import sources
 from fourpm.core import cache, engine, state  # noqa: E402
 from fourpm.core.files import plain_mode  # noqa: E402
-from fourpm.dates import build_epoch  # noqa: E402
+from fourpm.core.dates import build_epoch  # noqa: E402
 from fourpm.core.errors import ContentError  # noqa: E402
 from fourpm.pdf_safety import die_with_parent  # noqa: E402
 

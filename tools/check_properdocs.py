@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from fourpm.dates import build_epoch  # noqa: E402
+from fourpm.core.dates import build_epoch  # noqa: E402
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 

@@ -20,7 +20,7 @@ from mkdocs.config.base import Config, ValidationError
 
 from .core import reader
 from .core.errors import ContentError, did_you_mean
-from .schema import validate
+from .core.schema import validate
 
 # The languages of the site while a loader runs (each loader takes them as `languages=`): the schemas'
 # Translated option checks a text exists in each.

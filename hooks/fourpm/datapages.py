@@ -22,7 +22,8 @@ import yaml
 
 from mkdocs.utils import get_relative_url
 
-from . import charts, dates, geo, ics
+from . import charts, geo, ics
+from .core import dates
 from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, load_events,
                    load_key_figures, load_partners, load_regions)
 from .core.languages import Languages

@@ -12,7 +12,7 @@ from icalendar import Calendar, Event as VEvent
 
 from .core.languages import Languages
 from .data import Event, Partner
-from .safe_text import strip_controls
+from .core.safe_text import strip_controls
 
 
 def uid(event: Event, domain: str) -> str:

@@ -22,7 +22,7 @@ from .core import state
 from .core.reader import parse_day, read_meta, source_files
 from .core.errors import ContentError
 from .core.blocks import BlockCall, PageRef, register_block
-from .schema import validate
+from .core.schema import validate
 from .core.sources import Project, cached, preload
 
 FOLDER = "newsletter"

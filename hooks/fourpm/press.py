@@ -20,7 +20,7 @@ from .core.languages import Languages
 from .core.errors import ContentError, did_you_mean
 from .core.reader import parse_day, read_meta, read_yaml, source_files
 from .core.blocks import BlockCall, PageRef, register_block
-from .schema import validate
+from .core.schema import validate
 from .core.sources import Project, cached, preload
 
 FOLDER = "press"  # docs/<lang>/press/: press room, kit, releases, review

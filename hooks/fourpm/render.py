@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.utils import get_relative_url
 
-from . import codes
+from .core import codes
 from .catalog import Catalog, Facility, Objective
 from .core.labels import labels_for
 from .core.blocks import EXTRA_BLOCKS, BlockCall, PageRef

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import frontmatter
+from .core import frontmatter
 from .core.labels import load_labels
 from .core import cache
 from . import translation_consistency as consistency

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import translation as tr
-from . import frontmatter
+from .core import frontmatter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where a diff is made: translate-toolkit and mistletoe take a second or two

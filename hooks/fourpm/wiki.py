@@ -22,7 +22,7 @@ from .core.project import PARTNER_PAGES
 from .core.reader import read_meta
 from .core.texts import sort_key
 from .core.blocks import BlockCall, PageRef, register_block
-from .schema import validate
+from .core.schema import validate
 from .core.sources import Project, cached, preload
 
 FOLDER = "wiki"

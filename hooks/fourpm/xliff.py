@@ -22,7 +22,7 @@ from lxml import etree
 from translate.storage import xliff as tt_xliff
 from translate.storage.placeables import StringElem, base as tt_base, xliff as tt_place
 
-from . import frontmatter
+from .core import frontmatter
 from . import translation as tr
 from . import translation_history as th
 from . import translation_units as tu
@@ -32,7 +32,7 @@ VERSION = "1.2"
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
 HASH_NOTE = "source_hash: "
 TRANSLATED, NEEDS_TRANSLATION, NEEDS_REVIEW = "translated", "needs-translation", "needs-review-translation"
-# Where a page's front matter block ends (its YAML is read by fourpm.frontmatter; this only finds the lines).
+# Where a page's front matter block ends (its YAML is read by fourpm.core.frontmatter; this only finds the lines).
 _HEAD = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 

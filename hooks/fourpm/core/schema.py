@@ -4,7 +4,7 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .core.errors import ContentError
+from .errors import ContentError
 
 _TEXT = (str, int, float)
 

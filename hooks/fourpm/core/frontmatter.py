@@ -1,7 +1,7 @@
 """Split a Markdown file into its YAML front matter and its body (through the one reader, core.reader)."""
 from __future__ import annotations
 
-from .core import reader
+from . import reader
 
 
 def split(text: str, file: str) -> tuple[dict, str]:
