@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
-
 from mkdocs.utils import get_relative_url
 
 from . import charts, geo, ics
@@ -303,7 +302,7 @@ def block_donate(call: BlockCall) -> str:
     return _macros(call).donate(url or None, call.renderer.labels(call.page.lang))
 
 
-# -- the wiki's partner pages (a page per partner of data/partners.yml, under wiki/partners/) ---------------------------------------------------------------------------------
+# -- the wiki's partner pages: one per partner of data/partners.yml, under wiki/partners/ ---------
 def partner_path(partner_id: str) -> str:
     return f"{PARTNER_PAGES}/{partner_id}.md"
 
@@ -340,14 +339,15 @@ def partners_block(call: BlockCall) -> str:
 
 def partner_block(call: BlockCall) -> str:
     """A partner's page: what data/partners.yml says of it, and the events it co-organises."""
-    partners = dataset(call.project).partners
+    data = dataset(call.project)
+    partners = data.partners
     pid = call.args.get("id", "")
     partner = partners.get(pid)
     if partner is None:
         raise call.error(f'id="{pid}" is not a partner of data/partners.yml', did_you_mean(pid, partners))
     lang, labels = call.page.lang, call.renderer.labels(call.page.lang)
     events = []
-    for event in dataset(call.project).events:
+    for event in data.events:
         if partner.id in event.organisers:
             when = call.renderer.langs.date_range(event.start, event.end, lang) if event.exact else event.during.names[lang]
             events.append({"name": event.names[lang], "when": when, "city": event.city(lang)})
@@ -361,7 +361,8 @@ def partner_block(call: BlockCall) -> str:
 for _name, _function in (("key-figures", block_key_figures), ("events", block_events),
                          ("events-calendar", block_events_calendar), ("partners-map", block_partners_map),
                          ("map-svg", block_map_svg), ("chart", block_chart), ("charts", block_charts),
-                         ("donate", block_donate)):
+                         ("donate", block_donate), ("wiki-partners", partners_block),
+                         ("wiki-partner", partner_block)):
     register_block(_name, _function)
 
 
@@ -397,5 +398,3 @@ def copy_assets(root: Path, site_dir: Path) -> None:
     for image in sorted((leaflet / "images").glob("*.png")):
         write_if_changed(out / "images" / image.name, image.read_bytes())
     write_if_changed(out / "land.js", geo.land_script(root).encode("utf-8"))
-register_block("wiki-partners", partners_block)
-register_block("wiki-partner", partner_block)

@@ -1,9 +1,9 @@
 """The wiki (knowledge bank): sheets with tags, and "pages that link here".
 
 Sheets are the Markdown pages of docs/<lang>/wiki/; their `tags:` are written in each language. The
-wiki's page per partner is a data page (fourpm.datapages, from data/partners.yml). Backlinks are computed from
-the rendered content of every page of the language, so they list exactly the pages whose text links
-to a wiki page, generated blocks included.
+wiki's page per partner is a data page (fourpm.datapages, from data/partners.yml). Backlinks are
+computed from the rendered content of every page of the language, so they list exactly the pages
+whose text links to a wiki page, generated blocks included.
 """
 from __future__ import annotations
 

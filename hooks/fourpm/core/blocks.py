@@ -1,5 +1,5 @@
 """What every generated block stands on: the page being rendered, the call a block function receives,
-and the registry where each feature puts its blocks (core/render.py's own blocks apart)."""
+and the registry where each feature puts its blocks (render.py's own blocks apart)."""
 from __future__ import annotations
 
 from collections.abc import Callable
