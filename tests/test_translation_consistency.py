@@ -1,7 +1,11 @@
 """Numbers, dates, times, e-mail addresses and URLs of a translation against its French source."""
 from __future__ import annotations
 
+import re
+
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from fourpm import translation_consistency as tc
@@ -96,3 +100,37 @@ def test_spanish_ordinals_and_decimal_comma():
     assert findings("0,4 %", "0.4 %", "es") == [
         'docs/es/x.md: the number "0,4" of docs/fr/x.md (line 1) is missing here',
         'docs/es/x.md, line 1: the number "0" is not in docs/fr/x.md']
+
+
+# -- the scans' shortcuts find what the full scans find ---------------------------------------------
+def test_folding_covers_every_letter_a_case_insensitive_pattern_matches_with_an_ascii_one():
+    import re
+
+    from fourpm.glossary import folded
+
+    ascii_like = re.compile("[a-z0-9]", re.I)
+    for point in range(128, 0x110000):
+        char = chr(point)
+        if ascii_like.fullmatch(char):
+            assert folded(char).isascii() and re.fullmatch(re.escape(folded(char)), char, re.I), hex(point)
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(st.text(alphabet="0123456789 :hapmAPM.\n\u00a0x", max_size=40))
+def test_a_page_with_a_time_passes_its_loose_pattern_and_blanking_is_a_substitution(text):
+    for loose, pattern in tc._TIMES:
+        matches = list(pattern.finditer(text))
+        if matches:
+            assert loose.search(text), (pattern.pattern, text)
+        assert tc._blanked(text, matches) == pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "es"])
+def test_month_and_number_words_are_found_whatever_their_case(lang):
+    labels = load_labels(ROOT / "data", ("fr", "en", "es"))
+    words = labels["number_words"][lang]
+    fmt = tc._formats(lang, words)
+    word = fmt.number_words[0][0].replace("\\", "")
+    month = next(iter(fmt.months))
+    found = tc.facts(f"x {word.upper()} y {month} z\n", lang, ("fr", "en", "es"), words)
+    assert {(f.kind, f.value) for f in found} == {("number", str(fmt.words[word])), ("month", str(fmt.months[month]))}

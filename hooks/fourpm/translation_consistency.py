@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from .glossary import Finding, Lines, prose
+from .glossary import Finding, Lines, folded, needles, present, prose
 
 # Per-page results, kept across rebuilds (live preview) and for every page of a large site.
 PAGE_CACHE = 16384
@@ -26,10 +26,15 @@ PAGE_CACHE = 16384
 _SPACES = " \u00a0\u202f\u2009"
 
 # Times of day: 15 h 30, 18 h, 15h30 / 3:30 pm, 6 pm / 15:30, 18:00 (and p. m.): compared as hh:mm.
+# Each with a looser pattern that re scans for much faster (it starts with a digit, not a lookbehind):
+# a page without a match of it has none of the time's, and is not scanned for the time.
 _TIMES = (
-    re.compile(r"(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?:\s?([ap])\.?\s?m\b\.?)?(?!\w)", re.I),
-    re.compile(r"(?<![\w.,:])(1[0-2]|0?[1-9])()\s?([ap])\.?\s?m\b\.?", re.I),
-    re.compile(r"(?<![\w.,:])([01]?\d|2[0-3])\s?h(?:\s?([0-5]\d))?()(?!\w)"),
+    (re.compile(r"\d:[0-5]\d"),
+     re.compile(r"(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?:\s?([ap])\.?\s?m\b\.?)?(?!\w)", re.I)),
+    (re.compile(r"\d\s?[ap]\.?\s?m", re.I),
+     re.compile(r"(?<![\w.,:])(1[0-2]|0?[1-9])()\s?([ap])\.?\s?m\b\.?", re.I)),
+    (re.compile(r"\d\s?h"),
+     re.compile(r"(?<![\w.,:])([01]?\d|2[0-3])\s?h(?:\s?([0-5]\d))?()(?!\w)")),
 )
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]]+", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -51,9 +56,10 @@ class _Formats:
     """How one language writes numbers and months (from Babel), and its number words (data/labels.yml)."""
     number: re.Pattern
     months: dict[str, int]
-    month_re: re.Pattern | None
+    month_words: tuple[tuple[str, tuple[str, ...]], ...]  # (pattern, its needles) of each month name
+    month_flags: int
     words: dict[str, int]
-    word_re: re.Pattern | None
+    number_words: tuple[tuple[str, tuple[str, ...]], ...]  # longest first
 
 
 @functools.lru_cache(maxsize=64)
@@ -70,11 +76,31 @@ def _formats(lang: str, words: str) -> _Formats:
     # Capitalised month names (January) are matched as written: "may" or "march" are words too.
     cased = bool(names) and all(name[:1].isupper() for name in names)
     months = {(name if cased else name.lower()): i + 1 for i, name in enumerate(names)}
-    month_re = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, months)) + r")(?!\w)", 0 if cased else re.I) if months else None
     values = {word.lower(): int(value) for value, word in (pair.split(None, 1) for pair in words.split(",") if pair.strip())}
-    word_re = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, values), key=len, reverse=True)) + r")(?![\w-])",
-                         re.I) if values else None
-    return _Formats(number, months, month_re, values, word_re)
+    return _Formats(number, months, tuple((re.escape(m), needles(m)) for m in months), 0 if cased else re.I,
+                    values, tuple((re.escape(w), needles(w)) for w in sorted(values, key=len, reverse=True)))
+
+
+def _words_re(alternatives: tuple[tuple[str, tuple[str, ...]], ...], body: str, lower: str, before: str,
+              after: str, flags: int):
+    """The matches in body (lower: its glossary.folded form) of before(alternative)after, group 1 being
+    the alternative; only the alternatives whose needles lower holds are scanned for, in their order."""
+    chosen = present(tuple(runs for _pattern, runs in alternatives), lower)
+    if not chosen:
+        return ()
+    return re.compile(before + "(" + "|".join(alternatives[i][0] for i in chosen) + ")" + after, flags).finditer(body)
+
+
+def _blanked(text: str, matches: list[re.Match]) -> str:
+    """text with each match's characters but newlines made spaces (as pattern.sub(blank, text) does)."""
+    if not matches:
+        return text
+    out, at = [], 0
+    for match in matches:
+        out += [text[at:match.start()], re.sub(r"[^\n]", " ", match.group(0))]
+        at = match.end()
+    out.append(text[at:])
+    return "".join(out)
 
 
 def number_value(integer: str, fraction: str | None) -> str:
@@ -116,27 +142,34 @@ def facts(text: str, lang: str, languages: tuple[str, ...], words: str = "") -> 
 
     with_links = prose(text, link_targets=True)
     line_of = Lines(with_links)  # blanking keeps every newline where it was: one index serves all
-    for match in _URL.finditer(with_links):
-        written = match.group(0).rstrip(".,;:!?")
-        found.append(Fact("url", _url_value(written, languages), written, line_of(match.start())))
-    body = _URL.sub(blank, prose(text))
-    for match in _EMAIL.finditer(body):
-        found.append(Fact("email", match.group(0).lower(), match.group(0), line_of(match.start())))
-    body = _NOISE.sub(blank, _EMAIL.sub(blank, body))
-    for pattern in _TIMES:
-        for match in pattern.finditer(body):
+    body = prose(text)
+    if "://" in with_links:  # what _URL needs: the scans below are skipped where they cannot match
+        for match in _URL.finditer(with_links):
+            written = match.group(0).rstrip(".,;:!?")
+            found.append(Fact("url", _url_value(written, languages), written, line_of(match.start())))
+        body = _URL.sub(blank, body)
+    if "@" in body:
+        emails = list(_EMAIL.finditer(body))
+        for match in emails:
+            found.append(Fact("email", match.group(0).lower(), match.group(0), line_of(match.start())))
+        body = _blanked(body, emails)
+    body = _NOISE.sub(blank, body)
+    for loose, pattern in _TIMES:
+        times = list(pattern.finditer(body)) if loose.search(body) else []
+        for match in times:
             written = match.group(0).strip()
             if written.endswith(".") and not re.search(r"[ap]\.\s?m\.$", written, re.I):
                 written = written[:-1]  # the sentence's full stop
             found.append(Fact("time", time_value(*match.groups()), written, line_of(match.start())))
-        body = pattern.sub(blank, body)
+        body = _blanked(body, times)
     for match in fmt.number.finditer(body):
         found.append(Fact("number", number_value(match.group(1), match.group(2)), match.group(0).strip(),
                           line_of(match.start())))
-    for match in fmt.month_re.finditer(body) if fmt.month_re else ():
+    lower = folded(body)
+    for match in _words_re(fmt.month_words, body, lower, r"(?<!\w)", r"(?!\w)", fmt.month_flags):
         month = fmt.months.get(match.group(1)) or fmt.months[match.group(1).lower()]
         found.append(Fact("month", str(month), match.group(1), line_of(match.start())))
-    for match in fmt.word_re.finditer(body) if fmt.word_re else ():
+    for match in _words_re(fmt.number_words, body, lower, r"(?<![\w-])", r"(?![\w-])", re.I):
         value = fmt.words[match.group(1).lower()]
         found.append(Fact("number", str(value), match.group(1), line_of(match.start()), required=False))
     return tuple(found)
