@@ -37,6 +37,7 @@ from bench.corpus import make_project
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 ANALYSIS = "## Analysis"  # a hand-written section of RESULTS.md, kept when the tables are measured again
+SEARCH = "## Search"  # bench/search_bench.py's section, kept by --no-search
 
 
 @dataclass
@@ -127,8 +128,13 @@ def bench_size(n: int, repeats: int, work: Path) -> dict:
     project = make_project(work / f"corpus-{n}", n)
     out = work / f"site-{n}"
     cache, pages = work / f"pdf-cache-{n}", work / f"page-cache-{n}"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FPM_PDF_CACHE": str(cache), "FPM_PAGE_CACHE": str(pages)}
-    cold = lambda: shutil.rmtree(pages, ignore_errors=True)  # noqa: E731 - no cache of any kind
+    cards, templates = work / f"social-cache-{n}", work / f"template-cache-{n}"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FPM_PDF_CACHE": str(cache), "FPM_PAGE_CACHE": str(pages),
+           "FPM_SOCIAL_CACHE": str(cards), "FPM_TEMPLATE_CACHE": str(templates)}
+
+    def cold() -> None:  # no cache of any kind: pages' results, social cards, compiled templates
+        for folder in (pages, cards, templates):
+            shutil.rmtree(folder, ignore_errors=True)
     no_pdf, with_pdf = {**env, "FPM_PDF": "0"}, {**env, "FPM_PDF": "1"}
     ours = [PY, "-m", "tools.build", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(out), "--no-strict"]
     plain = [PY, "-m", "mkdocs", "build", "-q", "--no-strict", "-f", str(project / "mkdocs-plain.yml"), "-d", str(out)]
@@ -218,9 +224,10 @@ def report(results: list[dict], started: float) -> str:
         table(results), "",
         "(b) seq: our build, the languages one after the other in one process (as mkdocs-static-i18n "
         "does); (b) par: our build as `make site` runs it, one process per language, without PDFs; "
-        "(b) seq and par are cold: the page cache (.cache/pages) is emptied before each run; "
+        "(b) seq and par are cold: the page cache (.cache/pages), the social cards and the compiled templates are "
+        "emptied before each run; "
         "(e) the parallel build again after one French page got a new paragraph, with the page cache of the "
-        "previous build; (c) with PDFs (cold: empty PDF and page caches; warm: nothing changed); (d) live "
+        "previous build; (c) with PDFs (cold: every cache emptied; warm: nothing changed); (d) live "
         "preview of one language as `make serve` runs it; (h) Hugo " + _hugo_version() + " on the same "
         "Markdown files of the three languages, with a one-line template (no theme, navigation or generated "
         "blocks).", "",
@@ -244,14 +251,15 @@ def main() -> int:
         for n in (int(size) for sizes in args.sizes for size in sizes.split(",")):
             results.append(bench_size(n, args.repeats if n < 1000 else 1, Path(work)))
     text = report(results, started)
+    previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     if not args.no_search:  # the search's download and build cost, before and after Pagefind
         from bench import search_bench
 
         text += "\n" + search_bench.section(search_bench.run(args.repeats, None))
-    if args.output.exists():  # keep the hand-written analysis of the last results
-        previous = args.output.read_text(encoding="utf-8")
-        if ANALYSIS in previous:
-            text += "\n" + previous[previous.index(ANALYSIS):]
+    elif SEARCH in previous:  # kept as last measured
+        text += "\n" + previous[previous.index(SEARCH):previous.index(ANALYSIS) if ANALYSIS in previous else None]
+    if ANALYSIS in previous:  # keep the hand-written analysis of the last results
+        text += "\n" + previous[previous.index(ANALYSIS):]
     args.output.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -159,8 +159,8 @@ def rechunk(folder: Path, lang: str, chunks: list, positions: int = CHUNK_POSITI
         _major, _one, at = _header(data, 0)  # [[word, ...]]
         _major, count, at = _header(data, at)
         for _ in range(count):  # a word: [stem, [[page, positions, meta positions]...], [[variant, pages]...]]
-            word, end = _item(data, at)
-            words.append((word[0], sum(len(page[1]) + 1 for page in word[1]), data[at:end]))
+            stem, size, end = _word(data, at)
+            words.append((stem, size, data[at:end]))
             at = end
         (folder / f"{name}.pf_index").unlink()
     pieces, piece, size = [], [], 0
@@ -243,6 +243,44 @@ def _item(data: bytes, at: int):
             pairs[key], at = _item(data, at)
         return pairs, at
     raise ValueError(f"unexpected CBOR type {major} in a Pagefind chunk")
+
+
+# Bytes of an integer item by its header's low five bits: in the header (< 24), or 1, 2, 4 or 8 more.
+_INT_SIZE = bytes([1] * 24 + [2, 3, 5, 9] + [0] * 4)
+
+
+def _skip(data: bytes, at: int) -> int:
+    """Where the item at `at` ends, without decoding it (positions are most of a chunk)."""
+    first = data[at]
+    if first >> 5 <= 1 and _INT_SIZE[first & 31]:
+        return at + _INT_SIZE[first & 31]
+    major, n, at = _header(data, at)
+    if major in (2, 3):
+        return at + n
+    if major in (4, 5):
+        for _ in range(n if major == 4 else 2 * n):
+            first = data[at]  # an integer, inline: the call is most of the cost
+            at = at + _INT_SIZE[first & 31] if first >> 5 <= 1 and _INT_SIZE[first & 31] else _skip(data, at)
+        return at
+    raise ValueError(f"unexpected CBOR type {major} in a Pagefind chunk")
+
+
+def _word(data: bytes, at: int) -> tuple[str, int, int]:
+    """A word's stem, its number of positions plus pages (how much of a chunk it fills) and its end:
+    [stem, [[page, [positions], [meta positions]], ...], ...]."""
+    _major, items, at = _header(data, at)
+    stem, at = _item(data, at)
+    _major, pages, at = _header(data, at)
+    positions = 0
+    for _ in range(pages):
+        _major, fields, at = _header(data, at)
+        at = _skip(data, at)  # the page's number
+        positions += _header(data, at)[1] + 1
+        for _ in range(fields - 1):
+            at = _skip(data, at)
+    for _ in range(items - 2):
+        at = _skip(data, at)
+    return stem, positions, at
 
 
 def _head(major: int, n: int) -> bytes:
