@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,13 +243,16 @@ def folded(text: str) -> str:
     return text.lower()
 
 
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
 def needles(phrase: str) -> tuple[str, ...]:
     """The runs of ASCII letters and digits of a phrase, lower-cased: every match of the phrase, whatever
     its case, holds each of them."""
-    return tuple(run.lower() for run in re.findall(r"[A-Za-z0-9]+", phrase))
+    return tuple(run.lower() for run in _ASCII_RUN.findall(phrase))
 
 
-def present(wanted: tuple[tuple[str, ...], ...], text: str) -> tuple[int, ...]:
+def present(wanted: Iterable[tuple[str, ...]], text: str) -> tuple[int, ...]:
     """The indexes of the needle tuples whose needles folded(text) holds, all of them."""
     return tuple(i for i, runs in enumerate(wanted) if all(run in text for run in runs))
 
@@ -334,7 +337,7 @@ def check_protected(glossary: Glossary, source_text: str, text: str, file: str, 
 
 def _count_name(name: str, text: str) -> int:
     """How often text writes a protected name (case-sensitive: its needle is looked for as written)."""
-    if not all(run in text for run in re.findall(r"[A-Za-z0-9]+", name)):
+    if not all(run in text for run in _ASCII_RUN.findall(name)):
         return 0
     return count(name_pattern(name), text)
 
@@ -370,7 +373,7 @@ def term_matcher(glossary: Glossary, lang: str) -> tuple[tuple[tuple[str, tuple[
 def annotate(html: str, glossary: Glossary, lang: str, render: Callable[[Markup, str], str]) -> str:
     """The page's HTML with the first use of each glossary term wrapped by render(text, definition)."""
     forms, by_form = term_matcher(glossary, lang)
-    chosen = present(tuple(runs for _form, runs in forms), folded(html))  # only the forms the page may hold
+    chosen = present((runs for _form, runs in forms), folded(html))  # only the forms the page may hold
     if not chosen:
         return html
     alternatives = "|".join(forms[i][0] for i in chosen)

@@ -85,7 +85,7 @@ def _words_re(alternatives: tuple[tuple[str, tuple[str, ...]], ...], body: str, 
               after: str, flags: int):
     """The matches in body (lower: its glossary.folded form) of before(alternative)after, group 1 being
     the alternative; only the alternatives whose needles lower holds are scanned for, in their order."""
-    chosen = present(tuple(runs for _pattern, runs in alternatives), lower)
+    chosen = present((runs for _pattern, runs in alternatives), lower)
     if not chosen:
         return ()
     return re.compile(before + "(" + "|".join(alternatives[i][0] for i in chosen) + ")" + after, flags).finditer(body)
