@@ -221,13 +221,27 @@ def start_build(project: Path) -> subprocess.Popen:
                             env={**os.environ, "FPM_PDF_CACHE": str(project / ".cache" / "pdf")})
 
 
-def wait_for_pdf_stage(project: Path, process: subprocess.Popen) -> None:
+def freeze_pdf_stage(project: Path, process: subprocess.Popen) -> list[int]:
+    """Wait for the PDF stage, then stop its workers (SIGSTOP) mid-render, so that the stage cannot end
+    before the test acts, however fast the machine; returns the stopped workers (SIGCONT resumes them)."""
     deadline = time.monotonic() + 120
-    while not list((project / ".cache" / "pdf").glob("jobs-*/*.in.json")):
+    while not (list((project / ".cache" / "pdf").glob("jobs-*/*.in.json")) and (workers := pdf_workers_of(process.pid))):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the PDF stage never started"
-        time.sleep(0.05)
-    time.sleep(0.5)  # the workers have started
+        time.sleep(0.01)
+    stopped = []
+    for pid in map(int, workers):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+    assert stopped and process.poll() is None, "the PDF stage ended before the test could act"
+    return stopped
+
+
+def resume(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
 
 
 def group_ends(pgid: int, seconds: float = 5) -> bool:
@@ -242,9 +256,10 @@ def group_ends(pgid: int, seconds: float = 5) -> bool:
 def test_killing_the_build_in_the_pdf_stage_leaves_no_process_and_the_next_build_cleans_up(pdf_site):  # noqa: F811
     slow_pdfs(pdf_site)
     process = start_build(pdf_site)
-    wait_for_pdf_stage(pdf_site, process)
+    workers = freeze_pdf_stage(pdf_site, process)
     assert list(pdf_site.glob(".site.build-*")) and list((pdf_site / ".cache" / "pdf").glob("jobs-*"))
     os.kill(process.pid, signal.SIGKILL)
+    resume(workers)  # mid-render, their parent's death signal pending
     process.wait()
     try:
         assert group_ends(process.pid), "processes of the killed build are still running"
@@ -267,8 +282,9 @@ def test_ctrl_c_in_the_pdf_stage_stops_everything_quietly(pdf_site, hammered):  
     slow_pdfs(pdf_site)
     write_tree(pdf_site, {"site/index.html": "the previous site"})
     process = start_build(pdf_site)
-    wait_for_pdf_stage(pdf_site, process)
+    workers = freeze_pdf_stage(pdf_site, process)
     os.killpg(process.pid, signal.SIGINT)  # what the terminal sends to the whole foreground group
+    resume(workers)  # mid-render, the SIGINT pending
     while hammered and process.poll() is None and group_alive(process.pid):
         time.sleep(0.01)
         with contextlib.suppress(ProcessLookupError):
