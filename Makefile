@@ -6,7 +6,7 @@ READY := $(VENV)/.ready
 NODE_READY := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test test-unit test-quality bench clean translations check-translations newsletter system system-quality system-bench check-properdocs
+.PHONY: site serve test test-unit test-processes test-quality bench clean translations check-translations newsletter system system-quality system-bench check-properdocs
 
 # The Debian packages of system-packages.txt this machine lacks: installed as root or with sudo that asks
 # no password; otherwise one line names the command to run.
@@ -41,10 +41,16 @@ serve: system $(READY) $(NODE_READY)
 	$(if $(filter all,$(lang)),,FPM_LANG=$(or $(lang),$(shell $(PY) -m tools.source_language))) \
 	  $(VENV)/bin/mkdocs serve --dirty --livereload $(if $(port),--dev-addr 127.0.0.1:$(port))
 
-# Every test but the quality gates, on every core (pytest-xdist; a module's tests stay on one worker, so
-# the site its fixture builds is built once). test-unit runs the unit tests of pure functions alone.
+# Every test but the quality gates and the build processes' scenarios, on every core (pytest-xdist; a
+# module's tests stay on one worker, so the site its fixture builds is built once). test-unit runs the
+# unit tests of pure functions alone.
 test: system $(READY) $(NODE_READY)
-	$(PY) -m pytest -m "not quality" -n auto --dist loadscope
+	$(PY) -m pytest -m "not quality and not processes" -n auto --dist loadscope
+
+# Whole builds run as processes and watched from outside: Ctrl-C, kill, two builds at once, a second build
+# of the same commit from a clean copy, `make serve` on a copy of the project. .ci/run runs them.
+test-processes: system $(READY) $(NODE_READY)
+	$(PY) -m pytest -m processes -n auto --dist load
 
 test-unit: $(READY)
 	$(PY) -m pytest -m unit -n auto

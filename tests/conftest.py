@@ -187,7 +187,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("site") is None and SITE_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.site)
-        if item.get_closest_marker("site") is None and item.get_closest_marker("quality") is None:
+        if not any(item.get_closest_marker(name) for name in ("site", "quality", "processes")):
             item.add_marker(pytest.mark.unit)
 
 

@@ -123,6 +123,7 @@ def test_a_build_with_the_cache_is_byte_identical_to_one_without(mini_site, env,
     assert all(cache.Cache(tmp_path / "pages").read(e.name) for e in entries(tmp_path / "pages"))
 
 
+@pytest.mark.processes
 def test_two_concurrent_builds_sharing_the_cache_both_succeed_with_the_same_site(mini_site, env, tmp_path):
     builds = [subprocess.Popen([sys.executable, "-m", "tools.build", "--config-file", str(mini_site / "mkdocs.yml"),
                                 "--site-dir", str(tmp_path / f"site{i}")], cwd=ROOT, env=env,

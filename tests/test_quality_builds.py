@@ -32,6 +32,7 @@ def first_difference(a: bytes, b: bytes) -> str:
     return f"at byte {index}: {a[max(0, index - 40):index + 40]!r} / {b[max(0, index - 40):index + 40]!r}"
 
 
+@pytest.mark.processes
 def test_two_builds_of_the_same_commit_make_identical_files(real_site, tmp_path):
     """The second build runs elsewhere (another folder, no PDF cache), later, in another process with
     another hash seed, time zone and locale: only the commit (through SOURCE_DATE_EPOCH) is shared."""
@@ -69,6 +70,7 @@ def build_command(project: Path) -> list[str]:
             "--site-dir", str(project / "site")]
 
 
+@pytest.mark.processes
 def test_a_build_failing_in_one_language_only_leaves_the_previous_site_as_it_was(mini_site):
     """The Spanish worker fails (an unknown block), French and English succeed: nothing is swapped in."""
     assert subprocess.run(build_command(mini_site), cwd=ROOT, capture_output=True).returncode == 0
@@ -93,6 +95,7 @@ def on_post_build(config):  # the build is stopped here, half done
 '''
 
 
+@pytest.mark.processes
 def test_a_build_killed_midway_leaves_the_previous_site_as_it_was(mini_site):
     assert subprocess.run(build_command(mini_site), cwd=ROOT, capture_output=True).returncode == 0
     before = files_of(mini_site / "site")

@@ -109,6 +109,7 @@ def test_a_link_inside_the_project_is_fine(mini_site):
 
 
 # -- modes -------------------------------------------------------------------------------------------
+@pytest.mark.processes
 def test_a_web_server_can_read_the_site_pdfs_included(pdf_site):  # noqa: F811
     result = tools_build(pdf_site)
     assert result.returncode == 0, result.stderr
@@ -253,6 +254,7 @@ def group_ends(pgid: int, seconds: float = 5) -> bool:
     return True
 
 
+@pytest.mark.processes
 def test_killing_the_build_in_the_pdf_stage_leaves_no_process_and_the_next_build_cleans_up(pdf_site):  # noqa: F811
     slow_pdfs(pdf_site)
     process = start_build(pdf_site)
@@ -277,6 +279,7 @@ def test_killing_the_build_in_the_pdf_stage_leaves_no_process_and_the_next_build
     assert all((pdf_site / "site" / path).is_file() for path in KITS.values())
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("hammered", [False, True])  # pressed again and again: later presses land in the cleanup
 def test_ctrl_c_in_the_pdf_stage_stops_everything_quietly(pdf_site, hammered):  # noqa: F811
     slow_pdfs(pdf_site)
@@ -304,6 +307,7 @@ def test_ctrl_c_in_the_pdf_stage_stops_everything_quietly(pdf_site, hammered):  
     assert (pdf_site / "site" / "index.html").read_text(encoding="utf-8") == "the previous site"
 
 
+@pytest.mark.processes
 def test_a_language_process_killed_mid_build_fails_the_build_in_one_line(pdf_site):  # noqa: F811
     """The out-of-memory killer, say: the build ends and says which language, instead of waiting forever."""
     write_tree(pdf_site, {"site/index.html": "the previous site"})
@@ -361,6 +365,7 @@ def pdf_workers_of(build: int) -> list[str]:
     return [pid for pid in parents if worker(pid) and not worker(parents[pid]) and descends(pid)]
 
 
+@pytest.mark.processes
 def test_the_parallel_build_has_one_budget_of_pdf_workers(pdf_site, monkeypatch):  # noqa: F811
     """Three language processes, one budget: never more PDF workers at once than FPM_PDF_WORKERS (each
     language process started its own, one per core: three times too many)."""
@@ -392,6 +397,7 @@ def test_the_parallel_build_has_one_budget_of_pdf_workers(pdf_site, monkeypatch)
     assert (pdf.last_outcome.documents, pdf.last_outcome.rendered) == (9, 9)
 
 
+@pytest.mark.processes
 def test_two_concurrent_builds_share_the_cache_safely(pdf_site):  # noqa: F811
     env = {"FPM_PDF_CACHE": str(pdf_site / ".cache" / "pdf")}
     first = subprocess.Popen([sys.executable, "-m", "tools.build", "--config-file", str(pdf_site / "mkdocs.yml"),

@@ -106,6 +106,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.processes
 def test_make_serve_starts_and_sees_edits_of_docs_data_and_overrides(project):
     preview = Preview(project)
     try:
