@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 NODE_READY := node_modules/.package-lock.json
 export NO_MKDOCS_2_WARNING := 1
+# The tests keep Python's compiled files (and pytest's rewritten test modules) even where the machine sets
+# PYTHONDONTWRITEBYTECODE: each test worker, build and PDF worker process would compile them again (3 s a
+# worker). Empty is unset for Python. The caches' keys read the sources only.
+test test-processes test-unit test-quality: export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: site serve test test-unit test-processes test-quality bench clean translations check-translations newsletter system system-quality system-bench check-properdocs
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import dataclasses
@@ -357,6 +359,40 @@ def test_the_worker_reports_harfbuzz_subset_and_its_memory(tmp_path, monkeypatch
     assert (record["pages"], record["refused"]) == (1, [])
     assert record["sha256"] == hashlib.sha256((tmp_path / "site" / "pdf" / "kit-fr.pdf").read_bytes()).hexdigest()
     assert "overrides/pdf/fonts/DejaVuSans.ttf" in record["files"]  # @font-face: served by the fetcher, recorded
+
+
+def pdf_workers() -> list[int]:
+    """The PDF workers this process started that are alive now."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            status, command = (proc / "status").read_text(), (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if f"\nPPid:\t{os.getpid()}\n" in status and b"fourpm.pdf_worker" in command and "\nState:\tZ" not in status:
+            found.append(int(proc.name))
+    return sorted(found)
+
+
+def test_the_next_stage_reuses_the_idle_workers_and_replaces_a_dead_one(tmp_path, monkeypatch):
+    """A worker imports WeasyPrint once, not once per PDF stage (each language, each rebuild of the live
+    preview); one that died while idle is replaced, not reported as a failed document."""
+    monkeypatch.setenv("FPM_PDF_CACHE", str(tmp_path / "cache"))
+    project = pool_project(tmp_path)
+    pdf_render.stop_workers()
+    stages, pids = [], []
+    for name in ("one", "two"):
+        stages.append(pdf_render.render_jobs([minimal_job(name, f"<p>{name}</p>")], tmp_path / "site", project,
+                                             workers=1))
+        pids.append(pdf_workers())
+    assert [(s.rendered, s.errors) for s in stages] == [(1, []), (1, [])]
+    assert len(pids[0]) == 1 and pids[0] == pids[1]  # the same worker
+    assert stages[1].cpu_seconds < stages[0].cpu_seconds / 3  # no second import of WeasyPrint
+    os.kill(pids[1][0], signal.SIGKILL)
+    third = pdf_render.render_jobs([minimal_job("three", "<p>3</p>")], tmp_path / "site", project, workers=1)
+    assert (third.rendered, third.errors) == (1, []) and pdf_workers() not in ([], pids[1])
+    pdf_render.stop_workers()
+    assert pdf_workers() == []
 
 
 # -- what the build says about the PDF stage ---------------------------------------------------------

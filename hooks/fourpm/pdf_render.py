@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .pdf import Job
+from .core import state
 from .core.files import write_atomic
 from .pdf_safety import MAX_FILE_BYTES, file_digest, ignore_interrupt
 
@@ -178,7 +179,7 @@ class Outcome:
     pages: int = 0
     seconds: float = 0.0
     workers: int = 0
-    cpu_seconds: float = 0.0  # the workers' CPU time, imports included: what the load of the machine does not change
+    cpu_seconds: float = 0.0  # the workers' CPU time, the imports of those it started included: what the load of the machine does not change
     peak_rss_kb: int = 0  # the largest worker's peak resident memory
     refused: list[tuple[Job, str]] = field(default_factory=list)  # (job, URL) that the fetcher refused
     errors: list[tuple[Job, str]] = field(default_factory=list)  # (job, why) for PDFs that failed
@@ -308,7 +309,7 @@ def _run_workers(missing: list[tuple[Job, str]], site_dir: Path, root: Path, cac
     with tempfile.TemporaryDirectory(prefix="jobs-", dir=cache) as tmp:
         running = []
         try:
-            for n, share in enumerate(shares):
+            for n, (share, process) in enumerate(zip(shares, _workers(environment, len(shares)))):
                 request, answer = Path(tmp) / f"{n}.in.json", Path(tmp) / f"{n}.out.json"
                 request.write_text(json.dumps({
                     "site_dir": str(site_dir), "stylesheet": str(root / STYLESHEET),
@@ -316,25 +317,64 @@ def _run_workers(missing: list[tuple[Job, str]], site_dir: Path, root: Path, cac
                     "jobs": [{"label": job.label, "html": job.html, "pdf": str(_entry(cache, job, key)[0]),
                               "meta": str(_entry(cache, job, key)[1])} for job, key in share],
                 }), encoding="utf-8")
-                process = subprocess.Popen([sys.executable, "-m", "fourpm.pdf_worker", str(request), str(answer)],
-                                           env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                           preexec_fn=ignore_interrupt)
                 running.append((process, answer, share))
+                with contextlib.suppress(BrokenPipeError):  # a worker that died: _collect says so
+                    process.stdin.write(json.dumps([str(request), str(answer)]) + "\n")
+                    process.stdin.flush()
             _collect(running, outcome)
-        finally:  # interrupted (Ctrl-C, an error): no worker outlives the stage
+            running = []
+        finally:  # interrupted (Ctrl-C, an error): no worker outlives the stage in the middle of a job
             for process, _answer, _share in running:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
+                _stop(process)
+
+
+def _workers(environment: dict, count: int) -> list[subprocess.Popen]:
+    """count idle workers started with this environment: those this process kept from its earlier PDF
+    stages first, then new ones. Workers of another environment, and any beyond count, are stopped: never
+    more workers alive than the stage's budget."""
+    key = json.dumps(sorted(environment.items()))
+    kept: dict = state.PROCESS.keep("pdf-workers", dict)
+    for other in [k for k in kept if k != key]:
+        for process in kept.pop(other):
+            _stop(process)
+    alive = [process for process in kept.get(key, []) if process.poll() is None]
+    for process in alive[count:]:
+        _stop(process)
+    alive = alive[:count]
+    while len(alive) < count:
+        alive.append(subprocess.Popen([sys.executable, "-m", "fourpm.pdf_worker"], env=environment, text=True,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, preexec_fn=ignore_interrupt))
+    kept[key] = alive
+    return alive
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        with contextlib.suppress(OSError):
+            pipe.close()
+
+
+def stop_workers() -> None:
+    """Stop the workers this process keeps (they also end when it does)."""
+    for processes in state.PROCESS.kept.pop("pdf-workers", {}).values():
+        for process in processes:
+            _stop(process)
 
 
 def _collect(running: list, outcome: Outcome) -> None:
     for process, answer, share in running:
-        code = process.wait()
+        said = process.stdout.readline()
         try:
+            if said != "done\n":
+                raise OSError("no answer")
             result = json.loads(answer.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            outcome.errors += [(job, f"the PDF worker stopped (exit code {code})") for job, _key in share]
+            _stop(process)
+            outcome.errors += [(job, f"the PDF worker stopped (exit code {process.returncode})")
+                               for job, _key in share]
             continue
         if result.get("fatal"):
             outcome.fatal = result["fatal"]

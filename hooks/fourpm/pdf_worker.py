@@ -1,8 +1,11 @@
 """A PDF worker process: renders its share of jobs with WeasyPrint into the cache.
 
-    python -m fourpm.pdf_worker REQUEST.json ANSWER.json
+    python -m fourpm.pdf_worker
 
-Started by pdf_render.render_jobs, one per core. Every URL the documents ask for goes through
+Started by pdf_render.render_jobs, one per core, and kept by the process that started it for its next
+PDF stages (the next language, the next build of the live preview or of a test run): WeasyPrint's import
+(0.6 s) is paid once per worker, not once per stage. Each line on its standard input is a request,
+["REQUEST.json", "ANSWER.json"]; it writes the answer file, then says "done" on a line. Every URL the documents ask for goes through
 SafeFetcher: only data: URIs and regular files of bounded size under the allowed folders are read;
 anything else is refused and reported, so the build can name the page. Each file read is recorded with
 its hash, so that the cache serves the PDF again only while every file it used is unchanged.
@@ -98,11 +101,12 @@ def render(job: dict, base_url: str, stylesheet: str, roots, max_bytes: int = MA
     return {"pages": meta["pages"], "refused": meta["refused"], "seconds": round(time.perf_counter() - start, 3)}
 
 
-def main(request_file: str, answer_file: str) -> int:
-    die_with_parent(int(os.environ.get("FPM_PDF_PARENT") or 0))
+def serve(request_file: str, answer_file: str, cpu_before: float) -> float:
+    """One request: its jobs rendered, the answer written; returns the CPU time used so far."""
     request = json.loads(Path(request_file).read_text(encoding="utf-8"))
     if IMPORT_ERROR is not None:
         answer = {"fatal": f"{type(IMPORT_ERROR).__name__}: {IMPORT_ERROR}".splitlines()[0]}
+        cpu = cpu_before
     else:
         logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refusals are reported by the build
         base_url = Path(request["site_dir"]).resolve().as_uri() + "/"
@@ -114,11 +118,27 @@ def main(request_file: str, answer_file: str) -> int:
             except Exception as error:  # one broken document must not stop the others
                 done.append({"error": f"{type(error).__name__}: {error}"})
         usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime
         answer = {"jobs": done, "harfbuzz_subset": _ffi.harfbuzz_subset is not None,
-                  "peak_rss_kb": usage.ru_maxrss, "cpu_seconds": usage.ru_utime + usage.ru_stime}
-    Path(answer_file).write_text(json.dumps(answer), encoding="utf-8")
+                  "peak_rss_kb": usage.ru_maxrss, "cpu_seconds": cpu - cpu_before}
+    write_atomic(Path(answer_file), json.dumps(answer).encode())
+    return cpu
+
+
+def main() -> int:
+    die_with_parent(int(os.environ.get("FPM_PDF_PARENT") or 0))
+    # The requests' answers go out on a descriptor of our own: a library printing on standard output
+    # cannot garble them.
+    said = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    cpu = 0.0  # the first request's CPU time includes the imports
+    for line in sys.stdin:  # until the build closes it, or dies (die_with_parent)
+        request_file, answer_file = json.loads(line)
+        cpu = serve(request_file, answer_file, cpu)
+        said.write("done\n")
+        said.flush()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    sys.exit(main())

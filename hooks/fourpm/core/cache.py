@@ -48,13 +48,14 @@ def digest(*parts) -> str:
     return h.hexdigest()
 
 
-def tree_digest(*folders: Path) -> str:
-    """sha256 of the names and bytes of every file under folders (templates, data). A file bigger than any
-    source the build reads (an image kept in data/, say) counts by its size and time instead: never read."""
+def tree_digest(*folders: Path, pattern: str = "*") -> str:
+    """sha256 of the names and bytes of every file under folders (templates, data) whose name matches
+    pattern. A file bigger than any source the build reads (an image kept in data/, say) counts by its
+    size and time instead: never read."""
     h = hashlib.sha256()
     for top in folders:
         top = Path(top)
-        for path in sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else ():
+        for path in sorted(p for p in top.rglob(pattern) if p.is_file()) if top.is_dir() else ():
             size = path.stat()
             content = path.read_bytes() if size.st_size <= MAX_BYTES else f"{size.st_size}:{size.st_mtime_ns}"
             h.update(digest(path.relative_to(top).as_posix(), content).encode())
@@ -71,7 +72,8 @@ def code_salt() -> str:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=missing")
-    return digest(tree_digest(hooks / "fourpm"), *sorted(
+    # Sources only: Python's compiled files (__pycache__) come and go with PYTHONDONTWRITEBYTECODE.
+    return digest(tree_digest(hooks / "fourpm", pattern="*.py"), *sorted(
         digest(p.name, p.read_bytes()) for p in hooks.glob("*.py")), *versions)
 
 
