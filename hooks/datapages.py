@@ -1,6 +1,6 @@
 """MkDocs hooks of the data pages (partners map, agenda, dashboard, support): thin handlers.
 
-Importing fourpm.datapages registers its generated blocks; the logic lives there.
+Importing fourpm.data.pages registers its generated blocks; the logic lives there.
 """
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from fourpm import datapages, geo, site
+from fourpm.data import pages as datapages, geo
+from fourpm.catalog import site
 from fourpm.core import sources
 from fourpm.core.errors import ContentError
 

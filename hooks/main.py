@@ -18,7 +18,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import clean_directory
 
-from fourpm import deployment, site, symlinks
+from fourpm import deployment, symlinks
+from fourpm.catalog import site
 from fourpm.core import sources
 from fourpm.core import cache, engine, state
 from fourpm.core.settings import read_settings

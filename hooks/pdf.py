@@ -1,5 +1,5 @@
 """MkDocs hooks of the PDFs (press kit, newsletter issues, guides): thin handlers that dispatch to
-fourpm.pdf (declarations, blocks, documents) and fourpm.pdf_render (cache, parallel rendering).
+fourpm.pdf (declarations, blocks, documents) and fourpm.pdf.render (cache, parallel rendering).
 
 `mkdocs serve` renders no PDF unless FPM_PDF=1; a build always does, unless FPM_PDF=0."""
 from __future__ import annotations
@@ -11,7 +11,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from fourpm import pdf, pdf_render, site
+from fourpm import pdf
+from fourpm.pdf import render as pdf_render
+from fourpm.catalog import site
 from fourpm.core import sources
 from fourpm.core import state
 from fourpm.core.dates import build_date

@@ -1,7 +1,7 @@
 """MkDocs hooks of the publications: newsletter (feeds, e-mail editions), press room, wiki; and the
 social cards and Open Graph metadata of every page.
 
-Thin handlers: the logic is in fourpm.newsletter, feeds, newsletter_email, press, wiki and social. Every
+Thin handlers: the logic is in fourpm.publications.newsletter, feeds, newsletter_email, press, wiki and social. Every
 event from on_config to on_post_build fires once per language (mkdocs-static-i18n); what a build
 collects is kept in its own part of the language build's state (core/state.py) and written for its
 language only.
@@ -20,7 +20,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from fourpm import datapages, feeds, newsletter, newsletter_email, press, site, social, wiki
+from fourpm.data import pages as datapages
+from fourpm.publications import feeds, newsletter, newsletter_email, press, wiki
+from fourpm.catalog import site
+from fourpm import social
 from fourpm.core import sources
 from fourpm.core import engine, state
 from fourpm.core.project import PARTNER_PAGES

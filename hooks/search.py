@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from mkdocs.exceptions import PluginError
 
-from fourpm import datapages, newsletter, press, search, site, wiki
+from fourpm.data import pages as datapages
+from fourpm.publications import newsletter, press, wiki
+from fourpm import search
+from fourpm.catalog import site
 from fourpm.core import sources
 from fourpm.core import state
 from fourpm.core.errors import ContentError

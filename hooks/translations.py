@@ -1,4 +1,4 @@
-"""MkDocs hooks of the translation workflow: thin handlers that dispatch to fourpm.translation_web.
+"""MkDocs hooks of the translation workflow: thin handlers that dispatch to fourpm.translation.web.
 
 mkdocs-static-i18n builds each language in turn (fr, en, es): every handler below runs once per
 language, for the pages of that language (or the French pages it falls back to).
@@ -12,9 +12,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import write_file
 
-from fourpm import site
+from fourpm.catalog import site
 from fourpm.core import sources
-from fourpm import translation_web as web
+from fourpm.translation import web
 from fourpm.core import engine
 from fourpm.core.errors import ContentError
 
@@ -106,4 +106,4 @@ def on_post_template(output, template_name, config):
 def on_post_build(config):
     if web.patch_material_bundle(Path(config.site_dir)) is None:
         log.warning("Material's bundle.*.min.js has no 'link[rel=alternate]' selector to patch: check "
-                    "hooks/fourpm/translation_web.py (patch_material_bundle) against this Material version")
+                    "hooks/fourpm/translation/web.py (patch_material_bundle) against this Material version")

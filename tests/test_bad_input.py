@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import MINI_FILES, ROOT, write_tree
-from fourpm import site
+from fourpm.catalog import site
 from fourpm.core import sources
 from fourpm.core import reader
 from fourpm.core.errors import ContentError

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import LANGUAGES, ROOT
-from fourpm import charts, datapages, geo, ics
+from fourpm.data import charts, pages as datapages, geo, ics
 from fourpm.core import sources
 from fourpm.core.labels import load_labels
 from fourpm.data import load_events, load_key_figures, load_partners, load_regions

@@ -20,7 +20,7 @@ from fourpm.catalog import Catalog, load_catalog
 from fourpm.core.labels import load_labels
 from fourpm.core.errors import ContentError
 from fourpm.core.blocks import PageRef
-from fourpm.render import Renderer
+from fourpm.catalog.render import Renderer
 
 LANGS = ("fr", "en", "es")
 # FPM_FUZZ_EXAMPLES=2000 for a longer hunt; failing inputs are replayed first on the next run (.hypothesis/).

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from rawtext import raw_edit
-from fourpm import data, glossary, newsletter, pdf, press, wiki
+from fourpm import data, pdf
+from fourpm.translation import glossary
+from fourpm.publications import newsletter, press, wiki
 from fourpm.core import frontmatter
 from fourpm.catalog import load_catalog
 from fourpm.core.labels import load_labels

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from fourpm import render, site
+from fourpm.catalog import render, site
 from fourpm.core import sources
 from fourpm.core.errors import ContentError
 from fourpm.core.blocks import PageRef

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from fourpm import glossary as gl
+from fourpm.translation import glossary as gl
 from fourpm.core.errors import ContentError
 
 LANGS = ("fr", "en", "es")

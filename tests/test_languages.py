@@ -115,7 +115,7 @@ def test_labels_missing_in_an_added_language_are_listed_in_one_error(tmp_path):
     from conftest import MINI_FILES, ROOT
     import shutil
     from mkdocs.config import load_config
-    from fourpm import site
+    from fourpm.catalog import site
     from fourpm.core import sources
     from fourpm.core.errors import ContentError
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import ROOT, write_tree
-from fourpm import feeds, newsletter, newsletter_email
+from fourpm.publications import feeds, newsletter, newsletter_email
 from fourpm.core.errors import ContentError
 from test_publications import LANGS, SITE_URL, article, build_error, build_error_in_process, issue_text, read
 from test_publications import pub_built, pub_site  # noqa: F401 - shared fixtures

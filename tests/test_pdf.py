@@ -16,13 +16,14 @@ import pytest
 import yaml
 
 from conftest import LANGUAGES, MINI_FILES, ROOT, write_tree
-from fourpm import pdf, pdf_render
+from fourpm import pdf
+from fourpm.pdf import render as pdf_render
 from fourpm.catalog import load_catalog
 from fourpm.core.errors import ContentError
 from fourpm.pdf import Declaration, Edition, RenderedPage
-from fourpm.pdf_worker import is_allowed
+from fourpm.pdf.worker import is_allowed
 from fourpm.core.blocks import PageRef
-from fourpm.render import Renderer
+from fourpm.catalog.render import Renderer
 
 LABELS = yaml.safe_load((ROOT / "data" / "labels.yml").read_text(encoding="utf-8"))
 KIT = {
@@ -369,7 +370,7 @@ def pdf_workers() -> list[int]:
             status, command = (proc / "status").read_text(), (proc / "cmdline").read_bytes()
         except OSError:
             continue
-        if f"\nPPid:\t{os.getpid()}\n" in status and b"fourpm.pdf_worker" in command and "\nState:\tZ" not in status:
+        if f"\nPPid:\t{os.getpid()}\n" in status and b"fourpm.pdf.worker" in command and "\nState:\tZ" not in status:
             found.append(int(proc.name))
     return sorted(found)
 

@@ -17,7 +17,7 @@ import yaml
 from conftest import LANGUAGES, ROOT, build, make_mini_site, shared, write_tree
 from fourpm.core.errors import ContentError
 from fourpm.core.frontmatter import split
-from fourpm.press import load_press_review, load_releases, review_by_month
+from fourpm.publications.press import load_press_review, load_releases, review_by_month
 
 LANGS = {"fr": "", "en": "en/", "es": "es/"}
 SITE_URL = "https://example.org/"

@@ -11,7 +11,7 @@ from fourpm.catalog import load_catalog
 from fourpm.core.errors import ContentError
 from fourpm.core.blocks import PageRef
 from fourpm.core.languages import page_url as site_url
-from fourpm.render import Renderer
+from fourpm.catalog.render import Renderer
 
 
 @pytest.fixture

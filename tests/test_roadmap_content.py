@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import MINI_CONFIG, ROOT, build, write_tree
-from fourpm import glossary as gl
+from fourpm.translation import glossary as gl
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 PLUGIN = next(p["i18n"] for p in CONFIG["plugins"] if isinstance(p, dict) and "i18n" in p)

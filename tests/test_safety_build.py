@@ -18,7 +18,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, build, write_tree
-from fourpm import pdf, pdf_render
+from fourpm import pdf
+from fourpm.pdf import render as pdf_render
 from fourpm.symlinks import check_links
 from test_pdf_build import KIT, KITS, pdf_site  # noqa: F401 - the small site with a press kit in 3 languages
 
@@ -353,7 +354,7 @@ def pdf_workers_of(build: int) -> list[str]:
             continue
 
     def worker(pid: str) -> bool:
-        return b"fourpm.pdf_worker" in commands.get(pid, b"")
+        return b"fourpm.pdf.worker" in commands.get(pid, b"")
 
     def descends(pid: str) -> bool:
         while pid in parents and pid not in ("0", "1"):

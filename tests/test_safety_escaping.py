@@ -14,7 +14,7 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import build, write_tree
-from fourpm import glossary as gl
+from fourpm.translation import glossary as gl
 from fourpm.core.safe_text import html_text, strip_controls
 
 MARK = "Zyxwal"  # a word to find the payload by

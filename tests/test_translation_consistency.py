@@ -8,7 +8,7 @@ import pytest
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from fourpm import translation_consistency as tc
+from fourpm.translation import consistency as tc
 from fourpm.core.labels import load_labels
 
 LANGS = ("fr", "en", "es")
@@ -106,7 +106,7 @@ def test_spanish_ordinals_and_decimal_comma():
 def test_folding_covers_every_letter_a_case_insensitive_pattern_matches_with_an_ascii_one():
     import re
 
-    from fourpm.glossary import folded
+    from fourpm.translation.glossary import folded
 
     ascii_like = re.compile("[a-z0-9]", re.I)
     for point in range(128, 0x110000):

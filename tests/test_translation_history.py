@@ -11,7 +11,7 @@ import pytest
 
 from conftest import build, make_mini_site, write_tree
 from fourpm import translation as tr
-from fourpm import translation_history as th
+from fourpm.translation import history as th
 from test_translation_site import LANGS, html, mark_all, prepare, project, translations_command  # noqa: F401 - fixture
 
 B1 = "docs/fr/objectives/b1.md"
@@ -138,7 +138,7 @@ def test_the_status_page_lists_the_changes(shared_site):
 
 
 def test_the_sentence_diff_and_unit_pairing_as_functions():
-    from fourpm.translation_units import Unit
+    from fourpm.translation.units import Unit
     old = [Unit("p[1]", "Une phrase. Une autre."), Unit("p[2]", "Tout autre chose ici.")]
     new = [Unit("p[1]", "Une phrase. Une troisième."), Unit("p[2]", "Rien à voir, vraiment.")]
     changes = th.compare(old, new)

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, build, make_mini_site, write_tree
 from fourpm.core import sources
 from fourpm import translation as tr
-from fourpm import translation_web as web
+from fourpm.translation import web
 
 LANGS = ("fr", "en", "es")
 PREFIX = {"fr": "", "en": "en/", "es": "es/"}

@@ -9,7 +9,7 @@ from urllib.parse import urldefrag, urljoin
 import pytest
 
 from conftest import ROOT, build, make_mini_site, write_tree
-from fourpm import wiki
+from fourpm.publications import wiki
 from fourpm.core.errors import ContentError
 from test_publications import LANGS, add_publications, article, build_error, build_error_in_process, read
 from test_publications import pub_built, pub_site  # noqa: F401 - shared fixtures

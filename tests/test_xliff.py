@@ -18,8 +18,8 @@ from translate.tools import pocount
 
 from conftest import ROOT
 from fourpm import translation as tr
-from fourpm import translation_units as tu
-from fourpm import xliff
+from fourpm.translation import units as tu
+from fourpm.translation import xliff
 from fourpm.core.errors import ContentError
 
 LANGS = ("fr", "en", "es")

@@ -35,13 +35,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from fourpm import pdf, pdf_render, search  # noqa: E402
+from fourpm import pdf, search  # noqa: E402
+from fourpm.pdf import render as pdf_render  # noqa: E402
 from fourpm.core import sources
 from fourpm.core import cache, engine, state  # noqa: E402
 from fourpm.core.files import plain_mode  # noqa: E402
 from fourpm.core.dates import build_epoch  # noqa: E402
 from fourpm.core.errors import ContentError  # noqa: E402
-from fourpm.pdf_safety import die_with_parent  # noqa: E402
+from fourpm.pdf.safety import die_with_parent  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.fourpm.pdf")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from fourpm import newsletter  # noqa: E402
+from fourpm.publications import newsletter  # noqa: E402
 from fourpm.core import engine  # noqa: E402
 from fourpm.core.labels import load_labels  # noqa: E402
 from fourpm.core.errors import ContentError  # noqa: E402

@@ -1,4 +1,4 @@
-"""The translation workflow's commands (French is the source; see hooks/fourpm/translation.py).
+"""The translation workflow's commands (French is the source; see hooks/fourpm/translation/__init__.py).
 
     python -m tools.translations status [--json]       counts per section and language, pages to do
     python -m tools.translations check                 the same; exits 1 if anything is missing or
@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 from fourpm import translation as tr  # noqa: E402
-from fourpm import translation_history as th  # noqa: E402
-from fourpm import xliff  # noqa: E402
+from fourpm.translation import history as th  # noqa: E402
+from fourpm.translation import xliff  # noqa: E402
 from fourpm.core.errors import ContentError  # noqa: E402
 
 

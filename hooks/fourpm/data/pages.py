@@ -22,15 +22,15 @@ import yaml
 from mkdocs.utils import get_relative_url
 
 from . import charts, geo, ics
-from .core import dates
-from .data import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, load_events,
+from ..core import dates
+from . import (Event, Figure, KeyFigures, Partner, PARTNER_KINDS, REGIONS, load_events,
                    load_key_figures, load_partners, load_regions)
-from .core.languages import Languages
-from .core.errors import ContentError, did_you_mean
-from .core.blocks import BlockCall, PageRef, register_block
-from .core.project import PARTNER_PAGES
-from .core.sources import Project, cached, preload
-from .core.texts import sort_key
+from ..core.languages import Languages
+from ..core.errors import ContentError, did_you_mean
+from ..core.blocks import BlockCall, PageRef, register_block
+from ..core.project import PARTNER_PAGES
+from ..core.sources import Project, cached, preload
+from ..core.texts import sort_key
 
 ASSETS = "assets/fpm"  # where the build copies Leaflet and the map's land, from the site's root
 CALENDAR = "events/agenda-{lang}.ics"  # in each language's folder of the site

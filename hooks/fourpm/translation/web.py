@@ -15,11 +15,11 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from . import glossary as gl
-from .core import sources
-from . import translation as tr
-from . import translation_history as th
-from .core.blocks import BlockCall, register_block
-from .core.languages import page_url as site_url
+from ..core import sources
+from .. import translation as tr
+from . import history as th
+from ..core.blocks import BlockCall, register_block
+from ..core.languages import page_url as site_url
 
 TEMPLATE = "translations.html"
 

@@ -1,6 +1,6 @@
 """A PDF worker process: renders its share of jobs with WeasyPrint into the cache.
 
-    python -m fourpm.pdf_worker
+    python -m fourpm.pdf.worker
 
 Started by pdf_render.render_jobs, one per core, and kept by the process that started it for its next
 PDF stages (the next language, the next build of the live preview or of a test run): WeasyPrint's import
@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from fourpm.core.files import write_atomic
-from fourpm.pdf_safety import MAX_FILE_BYTES, die_with_parent, file_digest, root_of
+from fourpm.pdf.safety import MAX_FILE_BYTES, die_with_parent, file_digest, root_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # WeasyPrint warns at import without HarfBuzz subset: reported below

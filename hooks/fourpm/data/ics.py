@@ -10,9 +10,9 @@ import datetime as dt
 
 from icalendar import Calendar, Event as VEvent
 
-from .core.languages import Languages
-from .data import Event, Partner
-from .core.safe_text import strip_controls
+from ..core.languages import Languages
+from . import Event, Partner
+from ..core.safe_text import strip_controls
 
 
 def uid(event: Event, domain: str) -> str:

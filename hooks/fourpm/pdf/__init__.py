@@ -27,12 +27,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
-from .core import state
-from .core.errors import ContentError, did_you_mean
-from .core.frontmatter import split
-from .core.blocks import BlockCall, register_block
-from .core.safe_text import strip_controls
-from .core.schema import validate
+from ..core import state
+from ..core.errors import ContentError, did_you_mean
+from ..core.frontmatter import split
+from ..core.blocks import BlockCall, register_block
+from ..core.safe_text import strip_controls
+from ..core.schema import validate
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEMPLATES = "overrides/pdf"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 
 from .newsletter import Issue, newest_first
-from .core.safe_text import strip_controls
+from ..core.safe_text import strip_controls
 
 ATOM = "http://www.w3.org/2005/Atom"
 

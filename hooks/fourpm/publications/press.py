@@ -15,13 +15,13 @@ from babel import Locale, UnknownLocaleError
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .core.texts import Texts
-from .core.languages import Languages
-from .core.errors import ContentError, did_you_mean
-from .core.reader import parse_day, read_meta, read_yaml, source_files
-from .core.blocks import BlockCall, PageRef, register_block
-from .core.schema import validate
-from .core.sources import Project, cached, preload
+from ..core.texts import Texts
+from ..core.languages import Languages
+from ..core.errors import ContentError, did_you_mean
+from ..core.reader import parse_day, read_meta, read_yaml, source_files
+from ..core.blocks import BlockCall, PageRef, register_block
+from ..core.schema import validate
+from ..core.sources import Project, cached, preload
 
 FOLDER = "press"  # docs/<lang>/press/: press room, kit, releases, review
 RELEASES = f"{FOLDER}/releases"

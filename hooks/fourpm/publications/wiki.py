@@ -1,7 +1,7 @@
 """The wiki (knowledge bank): sheets with tags, and "pages that link here".
 
 Sheets are the Markdown pages of docs/<lang>/wiki/; their `tags:` are written in each language. The
-wiki's page per partner is a data page (fourpm.datapages, from data/partners.yml). Backlinks are
+wiki's page per partner is a data page (fourpm.data.pages, from data/partners.yml). Backlinks are
 computed from the rendered content of every page of the language, so they list exactly the pages
 whose text links to a wiki page, generated blocks included.
 """
@@ -16,14 +16,14 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
-from .core import cache
-from .core.errors import ContentError
-from .core.project import PARTNER_PAGES
-from .core.reader import read_meta
-from .core.texts import sort_key
-from .core.blocks import BlockCall, PageRef, register_block
-from .core.schema import validate
-from .core.sources import Project, cached, preload
+from ..core import cache
+from ..core.errors import ContentError
+from ..core.project import PARTNER_PAGES
+from ..core.reader import read_meta
+from ..core.texts import sort_key
+from ..core.blocks import BlockCall, PageRef, register_block
+from ..core.schema import validate
+from ..core.sources import Project, cached, preload
 
 FOLDER = "wiki"
 TAGS_PAGE = "wiki/tags.md"

@@ -16,8 +16,8 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from .core import cache
-from .core.errors import ContentError
+from ..core import cache
+from ..core.errors import ContentError
 
 _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _OWN_BLOCK = re.compile(r'<(div|nav|aside) class="fpm-block fpm-newsletter-issue".*?</\1>', re.S)
@@ -233,7 +233,7 @@ def svg_as_png(svg: bytes, fonts: list, width: int | None = None) -> tuple[bytes
     displayed size: `width` wide if given (the logo), else its own size narrowed to the body column."""
     from PIL import Image
 
-    from .core.images import rasterize_svg
+    from ..core.images import rasterize_svg
 
     natural = Image.open(io.BytesIO(rasterize_svg(svg, None, None, fonts))).size
     if width:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from mistletoe import block_token
 from translate.storage.markdown import MarkdownFile, TranslatingMarkdownRenderer
 
-from .core import codes, frontmatter
+from ..core import codes, frontmatter
 
 META_FIELDS = ("title", "description", "summary")
 META_PREFIX = "meta."

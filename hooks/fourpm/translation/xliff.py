@@ -1,7 +1,7 @@
 """XLIFF 1.2 files for translation tools (OmegaT, memoQ, Trados, Weblate): export and import.
 
 One <file> per page (original="docs/fr/<path>", its header recording the French page's source_hash),
-one <trans-unit> per unit of fourpm.translation_units, the protected elements as <x/> placeables (their
+one <trans-unit> per unit of fourpm.translation.units, the protected elements as <x/> placeables (their
 text in equiv-text, for the translator to see). translate-toolkit writes and reads the files.
 
 Export: a unit already translated carries its current translation as <target state="translated">, so a
@@ -22,11 +22,11 @@ from lxml import etree
 from translate.storage import xliff as tt_xliff
 from translate.storage.placeables import StringElem, base as tt_base, xliff as tt_place
 
-from .core import frontmatter
-from . import translation as tr
-from . import translation_history as th
-from . import translation_units as tu
-from .core.errors import ContentError
+from ..core import frontmatter
+from .. import translation as tr
+from . import history as th
+from . import units as tu
+from ..core.errors import ContentError
 
 VERSION = "1.2"
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from .core import frontmatter
-from .core.labels import load_labels
-from .core import cache
-from . import translation_consistency as consistency
-from .core.errors import ContentError, did_you_mean
+from ..core import frontmatter
+from ..core.labels import load_labels
+from ..core import cache
+from . import consistency
+from ..core.errors import ContentError, did_you_mean
 from .glossary import Finding, Glossary, check_forbidden, check_protected, load_glossary
 
 HASH_KEY = "source_hash"

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import codes
-from .core import reader
-from .core.labels import load_labels
-from .core.errors import ContentError, did_you_mean
-from .core.schema import FacilityMeta, ObjectiveMeta, PageMeta, validate
+from ..core import codes
+from ..core import reader
+from ..core.labels import load_labels
+from ..core.errors import ContentError, did_you_mean
+from ..core.schema import FacilityMeta, ObjectiveMeta, PageMeta, validate
 
 OBJECTIVE_CODE = re.compile(r"^[A-F][1-9]$")
 FACILITY_ID = re.compile(r"^(?:(?P<prefix>CF)\.(?P<roman>[IVX]+)|(?P<gprefix>GF)\.(?P<num>[1-9]\d*))$")

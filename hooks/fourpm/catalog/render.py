@@ -13,12 +13,12 @@ from pathlib import Path
 import jinja2
 from mkdocs.utils import get_relative_url
 
-from .core import codes
-from .catalog import Catalog, Facility, Objective
-from .core.labels import labels_for
-from .core.blocks import EXTRA_BLOCKS, BlockCall, PageRef
-from .core.languages import Languages, languages_from
-from .core.errors import ContentError, did_you_mean
+from ..core import codes
+from . import Catalog, Facility, Objective
+from ..core.labels import labels_for
+from ..core.blocks import EXTRA_BLOCKS, BlockCall, PageRef
+from ..core.languages import Languages, languages_from
+from ..core.errors import ContentError, did_you_mean
 
 PLACEHOLDER = re.compile(r"<!--\s*4p1000\s+(?P<name>[\w-]+)(?P<args>[^>]*?)\s*-->")
 BLOCKS = ("facilities", "facility-objectives", "objectives-by-axis", "objective-summary", "backlinks")

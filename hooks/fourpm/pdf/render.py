@@ -30,17 +30,17 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote
 
-from .pdf import Job
-from .core import state
-from .core.files import write_atomic
-from .pdf_safety import MAX_FILE_BYTES, file_digest, ignore_interrupt
+from . import Job
+from ..core import state
+from ..core.files import write_atomic
+from .safety import MAX_FILE_BYTES, file_digest, ignore_interrupt
 
 # Files a PDF may read: these folders of the project, and the site being built (plus data: URIs).
 ALLOWED_DIRS = ("docs", "data", "overrides")
 PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 STYLESHEET = "overrides/pdf/pdf.css"
 KEEP_PER_DOCUMENT = 3  # cached versions kept per PDF: enough to switch branches back and forth
-HOOKS_DIR = Path(__file__).resolve().parent.parent
+HOOKS_DIR = Path(__file__).resolve().parents[2]
 # Bump when the way jobs become PDFs changes in a way the hashed sources below do not show.
 FORMAT = "fpm-pdf-2"
 
@@ -148,7 +148,7 @@ def inputs_digest(root: Path) -> str:
     WeasyPrint, Pango and HarfBuzz."""
     digest = hashlib.sha256(f"{FORMAT}\0{weasyprint_version()}\0{library_versions()}\0".encode())
     files = sorted(p for p in (Path(root) / "overrides" / "pdf").rglob("*") if p.is_file())
-    files += [HOOKS_DIR / "fourpm" / name for name in ("pdf.py", "pdf_render.py", "pdf_worker.py")]
+    files += sorted((HOOKS_DIR / "fourpm" / "pdf").glob("*.py"))
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -342,7 +342,7 @@ def _workers(environment: dict, count: int) -> list[subprocess.Popen]:
         _stop(process)
     alive = alive[:count]
     while len(alive) < count:
-        alive.append(subprocess.Popen([sys.executable, "-m", "fourpm.pdf_worker"], env=environment, text=True,
+        alive.append(subprocess.Popen([sys.executable, "-m", "fourpm.pdf.worker"], env=environment, text=True,
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, preexec_fn=ignore_interrupt))
     kept[key] = alive
     return alive

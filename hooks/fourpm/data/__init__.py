@@ -18,9 +18,9 @@ from babel import Locale
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
-from .core import reader
-from .core.errors import ContentError, did_you_mean
-from .core.schema import validate
+from ..core import reader
+from ..core.errors import ContentError, did_you_mean
+from ..core.schema import validate
 
 # The languages of the site while a loader runs (each loader takes them as `languages=`): the schemas'
 # Translated option checks a text exists in each.

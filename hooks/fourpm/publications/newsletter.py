@@ -17,13 +17,13 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.utils import get_relative_url
 
-from .core.texts import Texts
-from .core import state
-from .core.reader import parse_day, read_meta, source_files
-from .core.errors import ContentError
-from .core.blocks import BlockCall, PageRef, register_block
-from .core.schema import validate
-from .core.sources import Project, cached, preload
+from ..core.texts import Texts
+from ..core import state
+from ..core.reader import parse_day, read_meta, source_files
+from ..core.errors import ContentError
+from ..core.blocks import BlockCall, PageRef, register_block
+from ..core.schema import validate
+from ..core.sources import Project, cached, preload
 
 FOLDER = "newsletter"
 ISSUE_NAME = re.compile(r"^issue-(\d+)\.md$")

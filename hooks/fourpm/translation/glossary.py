@@ -21,10 +21,10 @@ from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .core import codes
-from .core import reader
-from .core.errors import ContentError
-from .core.schema import validate
+from ..core import codes
+from ..core import reader
+from ..core.errors import ContentError
+from ..core.schema import validate
 
 # Per-page results, kept across rebuilds (live preview) and for every page of a large site.
 PAGE_CACHE = 16384

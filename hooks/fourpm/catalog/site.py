@@ -2,10 +2,10 @@
 source changes (through core.sources)."""
 from __future__ import annotations
 
-from .catalog import Catalog, load_catalog
-from .core import cache
-from .core.project import Project
-from .core.sources import cached, preload
+from . import Catalog, load_catalog
+from ..core import cache
+from ..core.project import Project
+from ..core.sources import cached, preload
 from .render import Renderer
 
 

@@ -17,12 +17,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import translation as tr
-from .core import frontmatter
+from .. import translation as tr
+from ..core import frontmatter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where a diff is made: translate-toolkit and mistletoe take a second or two
-    from . import translation_units as tu
+    from . import units as tu
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 # A changed unit is one that looks like an old one (else it is an old one removed and a new one added).
@@ -135,7 +135,7 @@ def page_diff(root: Path, languages: tuple[str, ...], lang: str, path: str) -> D
     if found is None:
         return Diff(path, False, recorded)
     commit, old_text = found
-    from . import translation_units as tu
+    from . import units as tu
 
     old_units = tu.split(old_text, file)[2]
     new_units = tu.split(current, file)[2]
