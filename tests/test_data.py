@@ -9,6 +9,8 @@ from pathlib import Path
 import icalendar
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import LANGUAGES, ROOT
 from fourpm.data import charts, pages as datapages, geo, ics
@@ -246,3 +248,22 @@ def test_country_names_come_from_the_languages_babel_locale():
     assert [LANGUAGES.country("MA", lang) for lang in LANGS] == ["Maroc", "Morocco", "Marruecos"]
     assert LANGUAGES.country("SN", "es") == "Senegal" and LANGUAGES.country(None, "fr") is None
     assert LANGUAGES.country("ZZX", "fr") == "ZZX"  # unknown: the code as written
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.one_of(st.none(), st.text()))
+def test_a_generated_partner_page_reads_back_its_name_and_description(name, description):
+    """The partner pages' front matter is written by libyaml's emitter: any text reads back the same
+    through the project's reader (what MkDocs reads), or is refused as it would be when typed."""
+    from types import SimpleNamespace
+
+    from fourpm.core import frontmatter
+
+    partner = SimpleNamespace(id="x", name=lambda lang: name, description=lambda lang: description)
+    try:
+        meta, body = frontmatter.split(datapages.partner_markdown(partner, "fr"), "docs/fr/wiki/partners/x.md")
+    except ContentError:  # a control character, as in data/partners.yml itself
+        assert any(ord(c) < 32 and c not in "\t\n" or 0x7f <= ord(c) <= 0x9f for c in name + (description or ""))
+        return
+    assert meta == {"title": name, "description": description}
+    assert body.strip() == "<!-- 4p1000 wiki-partner id=x -->"

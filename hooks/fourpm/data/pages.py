@@ -35,6 +35,7 @@ from ..core.texts import sort_key
 ASSETS = "assets/fpm"  # where the build copies Leaflet and the map's land, from the site's root
 CALENDAR = "events/agenda-{lang}.ics"  # in each language's folder of the site
 MAP_SCRIPT = "assets/javascripts/partners-map.js"  # docs/assets/javascripts/, copied by MkDocs
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: 7 times faster, the same YAML read back
 
 
 @dataclass(frozen=True)
@@ -309,8 +310,8 @@ def partner_path(partner_id: str) -> str:
 
 def partner_markdown(partner, lang: str) -> str:
     """The source of a generated partner page: its title, and the block that shows the partner."""
-    front = yaml.safe_dump({"title": partner.name(lang), "description": partner.description(lang)},
-                           allow_unicode=True, sort_keys=False, width=10_000)
+    front = yaml.dump({"title": partner.name(lang), "description": partner.description(lang)}, Dumper=SAFE_DUMPER,
+                      allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{front}---\n\n<!-- 4p1000 wiki-partner id={partner.id} -->\n"
 
 
