@@ -153,3 +153,15 @@ def test_the_build_says_each_error_once_and_last(mini_site, edit, expected):
     assert last.startswith(f"Build failed: {expected}") and last.endswith("The previous site was left unchanged.")
     assert output.count(expected) == 1, output
     assert (mini_site / "site" / "index.html").read_text(encoding="utf-8") == "previous site"
+
+
+def test_the_same_yaml_read_again_is_a_fresh_value_and_a_bad_one_fails_again():
+    """load_yaml keeps what a text gave (the same files recur from build to build): a caller that changes
+    its value changes nobody else's, and a bad text is refused every time, not once."""
+    text = "terms:\n  - fr: sol\n    en: soil\n"
+    first = reader.load_yaml(text, "data/glossary.yml")
+    first["terms"][0]["fr"] = "changed"
+    assert reader.load_yaml(text, "data/glossary.yml") == {"terms": [{"fr": "sol", "en": "soil"}]}
+    for _ in range(2):
+        with pytest.raises(ContentError, match="written twice"):
+            reader.load_yaml("a: 1\na: 2\n", "data/x.yml")

@@ -7,7 +7,9 @@ date is an error here, since MkDocs' own front-matter reader would crash on it.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -76,7 +78,14 @@ def read_text(path: Path, file: str) -> str:
 
 def load_yaml(text: str, file: str, first_line: int = 1):
     """The value of a YAML text (first_line: the file's line of its first line). Limits on nesting and
-    size are checked on the event stream, before anything is built."""
+    size are checked on the event stream, before anything is built. A copy of what the same text gave
+    before in this process: the same data files and front matter recur from build to build (the live
+    preview's rebuilds, each language, the tests' copies of a project), and parsing is 20 times dearer."""
+    return copy.deepcopy(_parsed(text, file, first_line))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str, file: str, first_line: int):
     offset = first_line - 1
     try:
         _check_events(text, file, offset)
