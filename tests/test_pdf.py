@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import dataclasses
@@ -390,6 +391,9 @@ def test_the_next_stage_reuses_the_idle_workers_and_replaces_a_dead_one(tmp_path
     assert len(pids[0]) == 1 and pids[0] == pids[1]  # the same worker
     assert stages[1].cpu_seconds < stages[0].cpu_seconds / 3  # no second import of WeasyPrint
     os.kill(pids[1][0], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while pdf_workers() and time.monotonic() < deadline:  # dead: a zombie until the build reaps it
+        time.sleep(0.01)
     third = pdf_render.render_jobs([minimal_job("three", "<p>3</p>")], tmp_path / "site", project, workers=1)
     assert (third.rendered, third.errors) == (1, []) and pdf_workers() not in ([], pids[1])
     pdf_render.stop_workers()
