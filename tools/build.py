@@ -9,7 +9,7 @@ site/ exactly as it was.
 
 Every process of a build ends with it: the language processes and the PDF workers die with their
 parent, even when it is killed; the next build removes what an interrupted one left (.site.build-*
-folders; pdf_render removes its job folders). The site is readable by a web server (0755/0644 under
+folders; fourpm.pdf.render removes its job folders). The site is readable by a web server (0755/0644 under
 umask 022). The build process renders the PDFs of each language as soon as it is built, one language
 at a time: one worker per core for the whole build, not per language process.
 """

@@ -1,5 +1,5 @@
 """PDF documents of the site: which pages declare one, the download links and media contacts, and the
-one HTML document per PDF and language that WeasyPrint renders (see pdf_render for the rendering).
+one HTML document per PDF and language that WeasyPrint renders (see render.py for the rendering).
 
 A page declares a PDF with one front-matter line, in its French page (translations may repeat it):
 

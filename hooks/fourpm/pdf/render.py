@@ -6,7 +6,7 @@ record gives, and every file the fetcher served to it (images, fonts, CSS url(),
 the hash it had. One build at a time works in the cache (a lock), so two concurrent builds never see
 each other's half-made entries; what an interrupted build left (jobs-* folders) is removed.
 
-This module runs in the build process and never imports WeasyPrint: the workers (pdf_worker) do, so a
+This module runs in the build process and never imports WeasyPrint: the workers (worker.py) do, so a
 machine without Pango builds the site until a PDF must actually be rendered, and then gets a clear
 message naming the Debian packages to install.
 """
@@ -179,7 +179,7 @@ class Outcome:
     pages: int = 0
     seconds: float = 0.0
     workers: int = 0
-    cpu_seconds: float = 0.0  # the workers' CPU time, the imports of those it started included: what the load of the machine does not change
+    cpu_seconds: float = 0.0  # the workers' CPU time (imports of those the stage started included): load-independent
     peak_rss_kb: int = 0  # the largest worker's peak resident memory
     refused: list[tuple[Job, str]] = field(default_factory=list)  # (job, URL) that the fetcher refused
     errors: list[tuple[Job, str]] = field(default_factory=list)  # (job, why) for PDFs that failed
@@ -305,7 +305,7 @@ def _run_workers(missing: list[tuple[Job, str]], site_dir: Path, root: Path, cac
     outcome.workers = len(shares)
     environment = dict(os.environ if env is None else env)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HOOKS_DIR), environment.get("PYTHONPATH")]))
-    environment["FPM_PDF_PARENT"] = str(os.getpid())  # a worker dies with this process (pdf_worker.die_with_parent)
+    environment["FPM_PDF_PARENT"] = str(os.getpid())  # a worker dies with this process (safety.die_with_parent)
     with tempfile.TemporaryDirectory(prefix="jobs-", dir=cache) as tmp:
         running = []
         try:

@@ -1,5 +1,5 @@
 """What the PDF stage may read and how its processes end: light helpers shared by the build process
-(pdf_render) and the workers (pdf_worker), without importing WeasyPrint."""
+(render.py) and the workers (worker.py), without importing WeasyPrint."""
 from __future__ import annotations
 
 import ctypes
