@@ -62,12 +62,23 @@ def _rings(path: Path, mtime: int) -> tuple[tuple[tuple[float, float], ...], ...
     return tuple(rings)
 
 
+def _land_file(root: Path) -> tuple[Path, int]:
+    """The land file and its time: what the land's drawings are kept by in this process (resolved, so the
+    projects that share one node_modules share them)."""
+    path = require(root, LAND_FILE).resolve()
+    return path, path.stat().st_mtime_ns
+
+
 def land_rings(root: Path) -> list[list[tuple[float, float]]]:
     """Land rings as (lon, lat), Antarctica left out (south of the map). A ring that crosses the
     antimeridian is unwrapped (longitudes past 180 continue beyond it) instead of jumping across the map."""
-    path = require(root, LAND_FILE)
+    return [list(ring) for ring in _land_rings(*_land_file(root))]
+
+
+@functools.lru_cache(maxsize=4)
+def _land_rings(path: Path, mtime: int) -> tuple[tuple[tuple[float, float], ...], ...]:
     rings = []
-    for ring in _rings(path, path.stat().st_mtime_ns):
+    for ring in _rings(path, mtime):
         if max(lat for _lon, lat in ring) < SOUTH:
             continue
         points, shift, previous = [], 0.0, ring[0][0]
@@ -78,15 +89,20 @@ def land_rings(root: Path) -> list[list[tuple[float, float]]]:
                 shift += 360
             previous = lon
             points.append((lon + shift, lat))
-        rings.append(points)
-    return rings
+        rings.append(tuple(points))
+    return tuple(rings)
 
 
 def land_path(root: Path) -> str:
     """The land as one SVG path (d attribute), points rounded to the unit and repeats dropped; an
     unwrapped ring is drawn again one map-width over so that both edges of the map show it."""
+    return _land_path(*_land_file(root))
+
+
+@functools.lru_cache(maxsize=4)
+def _land_path(path: Path, mtime: int) -> str:
     parts = []
-    for ring in land_rings(root):
+    for ring in _land_rings(path, mtime):
         xy = [project(lon, max(min(lat, NORTH), SOUTH)) for lon, lat in ring]
         copies = [0] + ([WIDTH] if min(x for x, _y in xy) < 0 else []) + ([-WIDTH] if max(x for x, _y in xy) > WIDTH else [])
         for offset in copies:
@@ -103,7 +119,12 @@ def land_path(root: Path) -> str:
 def land_script(root: Path) -> str:
     """window.FPM_LAND = [[[lat, lon], ...], ...]: the land for the interactive map, read by a <script>
     (works from file:// too, unlike fetch)."""
-    rings = [[[round(lat, 2), round(lon, 2)] for lon, lat in ring] for ring in land_rings(root) if len(ring) > 3]
+    return _land_script(*_land_file(root))
+
+
+@functools.lru_cache(maxsize=4)
+def _land_script(path: Path, mtime: int) -> str:
+    rings = [[[round(lat, 2), round(lon, 2)] for lon, lat in ring] for ring in _land_rings(path, mtime) if len(ring) > 3]
     return "window.FPM_LAND=" + json.dumps(rings, separators=(",", ":")) + ";\n"
 
 
