@@ -378,12 +378,13 @@ def pdf_workers() -> list[int]:
 
 def test_the_next_stage_reuses_the_idle_workers_and_replaces_a_dead_one(tmp_path, monkeypatch):
     """A worker imports WeasyPrint once, not once per PDF stage (each language, each rebuild of the live
-    preview); one that died while idle is replaced, not reported as a failed document."""
-    monkeypatch.setenv("FPM_PDF_CACHE", str(tmp_path / "cache"))
+    preview, another project's build); one that died while idle is replaced, not reported as a failed
+    document."""
     project = pool_project(tmp_path)
     pdf_render.stop_workers()
     stages, pids = [], []
     for name in ("one", "two"):
+        monkeypatch.setenv("FPM_PDF_CACHE", str(tmp_path / f"cache-{name}"))  # the worker reads no FPM_ setting
         stages.append(pdf_render.render_jobs([minimal_job(name, f"<p>{name}</p>")], tmp_path / "site", project,
                                              workers=1))
         pids.append(pdf_workers())
