@@ -165,3 +165,10 @@ def test_the_same_yaml_read_again_is_a_fresh_value_and_a_bad_one_fails_again():
     for _ in range(2):
         with pytest.raises(ContentError, match="written twice"):
             reader.load_yaml("a: 1\na: 2\n", "data/x.yml")
+
+
+def test_a_key_holding_a_newline_is_named_on_one_line(project):
+    """A quoted key may hold any character: the error still fits on one line (found by the fuzzer)."""
+    write_tree(project, {PAGE: "---\ncode: A1\ntitle: CDN\n? '\n\n  '\n: .inf\n---\n"})
+    assert "\n" not in error_of(project)
+    assert error_of(project).startswith(PAGE)

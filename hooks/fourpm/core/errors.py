@@ -15,7 +15,9 @@ class ContentError(Exception):
         message = f"{where}: {problem}"
         if hint:
             message += f" ({hint})"
-        super().__init__(message)
+        # One line, whatever a key or value holds: a newline or a control character is shown escaped.
+        super().__init__("".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                                 for c in message))
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str | None:

@@ -332,10 +332,12 @@ def _workers(environment: dict, count: int) -> list[subprocess.Popen]:
     """count idle workers started with this environment: those this process kept from its earlier PDF
     stages first, then new ones. Workers of another environment, and any beyond count, are stopped: never
     more workers alive than the stage's budget."""
-    # The workers read none of our FPM_ settings (a request carries the cache, the site and the rest):
-    # builds that differ only by those share them. Anything else can change what a worker imports or
-    # how it renders (PYTHONPATH, library paths, fontconfig, SOURCE_DATE_EPOCH for fontTools).
-    key = json.dumps(sorted((name, value) for name, value in environment.items() if not name.startswith("FPM_")))
+    # The workers read none of our FPM_ settings (a request carries the cache, the site and the rest), nor
+    # the name pytest gives the running test: builds that differ only by those share them. Anything else
+    # can change what a worker imports or how it renders (PYTHONPATH, library paths, fontconfig,
+    # SOURCE_DATE_EPOCH for fontTools).
+    key = json.dumps(sorted((name, value) for name, value in environment.items()
+                            if not name.startswith("FPM_") and name != "PYTEST_CURRENT_TEST"))
     kept: dict = state.PROCESS.keep("pdf-workers", dict)
     for other in [k for k in kept if k != key]:
         for process in kept.pop(other):
