@@ -1,8 +1,8 @@
 """Language-neutral data of the data pages: partners, events and key figures, read and validated.
 
 data/partners.yml, data/events.yml and data/key_figures.yml are loaded by plain functions that
-return frozen dataclasses or raise ContentError naming the file and the field. Other features
-(the wiki's partner pages, the press kit) call load_partners(data_dir) etc. directly.
+return frozen dataclasses or raise ContentError naming the file and the field. The data pages (the
+wiki's partner pages among them: pages.py) and the calendars (ics.py) use them.
 """
 from __future__ import annotations
 
