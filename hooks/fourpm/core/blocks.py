@@ -1,5 +1,5 @@
 """What every generated block stands on: the page being rendered, the call a block function receives,
-and the registry where each feature puts its blocks (render.py's own blocks apart)."""
+and the registry where each feature puts its blocks (catalog/render.py's own blocks apart)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,7 +16,7 @@ class BlockCall:
     page: "PageRef"
     args: dict[str, str]
     line: str  # "line N", for error messages
-    renderer: Any  # the catalogue's Renderer (render.py): catalogue, labels, URLs, templates
+    renderer: Any  # the catalogue's Renderer (catalog/render.py): catalogue, labels, URLs, templates
     extra: dict  # mkdocs.yml `extra:` (contacts, links), empty in unit tests
 
     def error(self, problem: str, hint: str | None = None) -> ContentError:
@@ -29,7 +29,7 @@ class BlockCall:
 
 
 # Blocks of other features (publications, data pages, ...): name -> function(call) -> HTML or Markdown.
-# Feature modules register theirs when imported, so neither core nor render.py needs to know them.
+# Feature modules register theirs when imported, so neither core nor catalog/render.py needs to know them.
 EXTRA_BLOCKS: dict[str, Callable[[BlockCall], str]] = {}
 
 
