@@ -45,6 +45,10 @@ def decode(png: bytes) -> Image.Image:
      "overrides/social/card.yml, field 'fonts.regular': \"/usr/share/fonts/x.ttf\" is not a font file of the project"),
     (("band: {y: 530, height: 100, color: \"#5b3519\"}", ""), "overrides/social/card.yml, field 'band': is missing"),
     (("color: \"#d9ecd1\"", "color: \"#d9ecd\""), "overrides/social/card.yml, field 'section.color'"),
+    # Typed as raw text: read by the project's one YAML reader, one line naming the line.
+    (("size: [1200, 630]", "size: [1200, 630]\nsize: [600, 315]"),
+     "overrides/social/card.yml, line 6: the key 'size' is written twice (first at line 5)"),
+    (("fonts:\n  regular", "fonts:\n\tregular"), "overrides/social/card.yml, line 8: is not valid YAML: a tab"),
 ])
 def test_a_bad_card_layout_gets_one_line_naming_the_field(change, message):
     old, new = change

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from .core import reader
 from .core.files import write_atomic
 from .core.images import encode_png, rasterize_svg
 from .core.errors import ContentError
@@ -72,10 +71,7 @@ def _color(value: str, field: str) -> str:
 
 def parse_layout(text: str, root: Path, logo: Path | None) -> Layout:
     """The card layout from the text of card.yml, or a ContentError naming the field."""
-    try:
-        values = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ContentError(LAYOUT_FILE, None, f"is not valid YAML: {error}", "check the indentation") from None
+    values = reader.load_yaml(text, LAYOUT_FILE)  # the project's one reader: one line, the line named
     if not isinstance(values, dict):
         raise ContentError(LAYOUT_FILE, None, "must be a mapping of 'key: value' lines")
     size = values.get("size")
