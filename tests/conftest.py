@@ -183,12 +183,24 @@ def real_site(tmp_path_factory) -> Path:
 SITE_FIXTURES = {"mini_site", "mini_built", "real_site", "data_built", "five", "hostile_site", "served", "browser"}
 
 
+# The modules that take longest (measured with --durations; a hint, kept roughly up to date): run first,
+# since pytest-xdist hands whole modules to its workers in collection order, and a long module started
+# last keeps one worker busy while the other waits. Alphabetical order put most of them last.
+LONGEST_FIRST = ("test_safety_build", "test_pdf_build", "test_xliff", "test_build", "test_newsletter",
+                 "test_cache", "test_data_pages", "test_content", "test_wiki")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("site") is None and SITE_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.site)
         if not any(item.get_closest_marker(name) for name in ("site", "quality", "processes")):
             item.add_marker(pytest.mark.unit)
+
+    def rank(item) -> int:
+        name = item.module.__name__ if item.module else ""
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+    items.sort(key=rank)  # stable: each module's tests keep their order
 
 
 def _builds(args) -> bool:
