@@ -172,3 +172,5 @@ def test_a_key_holding_a_newline_is_named_on_one_line(project):
     write_tree(project, {PAGE: "---\ncode: A1\ntitle: CDN\n? '\n\n  '\n: .inf\n---\n"})
     assert "\n" not in error_of(project)
     assert error_of(project).startswith(PAGE)
+    french = ContentError(PAGE, "title", "« 4\u202fpour\u00a01000 »\u2028x\ty")
+    assert str(french).endswith("« 4\u202fpour\u00a01000 »\\u2028x\\ty")  # no-break spaces kept, breaks escaped

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 
 
@@ -15,9 +16,10 @@ class ContentError(Exception):
         message = f"{where}: {problem}"
         if hint:
             message += f" ({hint})"
-        # One line, whatever a key or value holds: a newline or a control character is shown escaped.
-        super().__init__("".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                                 for c in message))
+        # One line, whatever a key or value holds: line breaks and control characters are shown escaped;
+        # the no-break spaces of French typography are kept.
+        super().__init__("".join(c.encode("unicode_escape").decode("ascii")
+                                 if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in message))
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str | None:

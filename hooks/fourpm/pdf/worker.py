@@ -2,12 +2,14 @@
 
     python -m fourpm.pdf.worker
 
-Started by pdf_render.render_jobs, one per core, and kept by the process that started it for its next
-PDF stages (the next language, the next build of the live preview or of a test run): WeasyPrint's import
+Started by render.render_jobs, one per core, and kept by the process that started it for its next PDF
+stages (the next language, the next build of the live preview or of a test run): WeasyPrint's import
 (0.6 s) is paid once per worker, not once per stage. Each line on its standard input is a request,
-["REQUEST.json", "ANSWER.json"]; it writes the answer file, then says "done" on a line. Every URL the documents ask for goes through
-SafeFetcher: only data: URIs and regular files of bounded size under the allowed folders are read;
-anything else is refused and reported, so the build can name the page. Each file read is recorded with
+["REQUEST.json", "ANSWER.json"]; it writes the answer file, then says "done" on a line.
+
+Every URL the documents ask for goes through SafeFetcher: only data: URIs and regular files of bounded
+size under the allowed folders are read; anything else is refused and reported, so the build can name
+the page. Each file read is recorded with
 its hash, so that the cache serves the PDF again only while every file it used is unchanged.
 
 A worker ends with the build that started it: it asks Linux to kill it when its parent dies, and a
