@@ -21,7 +21,7 @@ from mkdocs.utils import clean_directory
 from fourpm import deployment, symlinks
 from fourpm.catalog import site
 from fourpm.core import sources
-from fourpm.core import cache, engine, state
+from fourpm.core import cache, engine, rendered, state
 from fourpm.core.settings import read_settings
 from fourpm.core.errors import ContentError
 from fourpm.core.safe_text import html_markup, html_text
@@ -195,6 +195,7 @@ def on_shutdown():
 def _config_begin(config):
     state.PROCESS.begin()
     engine.keep_theme_listing()
+    rendered.install()
 
 
 @event_priority(10)

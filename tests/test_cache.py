@@ -158,3 +158,44 @@ def test_a_rebuild_after_one_page_changed_reuses_the_results_of_the_others(mini_
     build(mini_site)
     assert store.hits > 10 * store.misses > 0, (store.hits, store.misses)
     assert "encore" in (mini_site / "site" / "objectives" / "a2" / "index.html").read_text(encoding="utf-8")
+
+
+# -- whole pages (core/rendered.py): an edit shows on every page it changes ------------------------------
+# Each edit changes pages other than its own file: a title in the navigation of the pages of its section, the
+# Markdown settings (permalinks) and a label they show, a new page in every navigation, a link (the linked
+# page's backlinks, MkDocs' anchor checks), a translation removed (the page shown in French, language links).
+A1 = "docs/fr/objectives/a1.md"
+EDITS = [
+    {A1: lambda text: text.replace("title: CDN", "title: Contributions déterminées au niveau national")},
+    {"mkdocs.yml": lambda text: text.replace(" toc,", " {toc: {permalink: true}},")},
+    {"data/labels.yml": lambda text: text.replace('fr: "Lien permanent"', 'fr: "Lien vers ce titre"')},
+    {PAGE: "---\ncode: A2\ntitle: Projets\n---\n\nCite [A1].\n\n## Étapes\n"},
+    {"docs/fr/notes.md": "---\ntitle: Notes\n---\n\nTexte.\n"},
+    {"docs/fr/objectives/b1.md": "---\ncode: B1\ntitle: Plans d'investissements\n---\n\nVoir [les étapes](a2.md#etapes).\n"},
+    {"docs/es/objectives/a1.md": None},
+]
+
+
+def test_pages_from_the_cache_are_those_a_build_without_it_makes_after_each_edit(mini_site, monkeypatch, tmp_path):
+    monkeypatch.setenv("FPM_PDF", "0")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("FPM_PAGE_CACHE", str(tmp_path / "pages"))
+    build(mini_site)  # every page stored
+    for edit in EDITS:
+        for path, change in edit.items():
+            target = mini_site / path
+            if change is None:
+                target.unlink()
+                continue
+            text = change(target.read_text(encoding="utf-8")) if callable(change) else change
+            assert not target.is_file() or text != target.read_text(encoding="utf-8"), path  # the edit applies
+            write_tree(mini_site, {path: text})
+        store = cache.Cache(tmp_path / "pages")
+        cache.use(store)
+        cached = files_of(build(mini_site))
+        assert store.hits > 0  # the pages an edit does not reach (other languages, at least) came from it
+        monkeypatch.setenv("FPM_PAGE_CACHE", "off")
+        rebuilt = files_of(build(mini_site))
+        monkeypatch.setenv("FPM_PAGE_CACHE", str(tmp_path / "pages"))
+        assert sorted(cached) == sorted(rebuilt), edit
+        assert [name for name in rebuilt if cached[name] != rebuilt[name]] == [], edit

@@ -102,15 +102,29 @@ class Cache:
         """compute(), or its stored result for the same namespace, inputs and code."""
         if self.folder is None:
             return compute()
-        key = digest(code_salt(), namespace, *inputs)
-        found = self.read(key)
-        if found is not None:
-            self.hits += 1
+        key = self.key(namespace, inputs)
+        if (found := self.get(key)) is not None:
             return found[0]
-        self.misses += 1
         value = compute()
         self.write(key, value)
         return value
+
+    def key(self, namespace: str, inputs: tuple) -> str:
+        """The key of a result (for `get` and `put`, when memo's compute-and-store does not fit)."""
+        return digest(code_salt(), namespace, *inputs)
+
+    def get(self, key: str) -> tuple | None:
+        """(value,) stored under key, counted as a hit; None, counted as a miss."""
+        found = self.read(key) if self.folder is not None else None
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, key: str, value) -> None:
+        if self.folder is not None:
+            self.write(key, value)
 
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / key

@@ -155,3 +155,26 @@ def keep_theme_listing(config=None) -> None:
     _mkdocs_files.Files.add_files_from_theme = _add_files_from_theme
     if config is not None:
         _mkdocs_files.Files([]).add_files_from_theme(None, config)
+
+
+def wrap_page_stages(render, build_page) -> None:
+    """Have MkDocs convert each page's Markdown with render(original, page, config, files) and render its
+    template with build_page(original, page, config, doc_files, nav, env, dirty, excluded) (core/rendered.py):
+    Page.render and mkdocs.commands.build._build_page, as MkDocs 1.6 defines them and calls them by name."""
+    from mkdocs.commands import build as _build
+    from mkdocs.structure.pages import Page
+
+    if getattr(Page.render, "fpm_original", None) is None:
+        original = Page.render
+
+        def page_render(page, config, files):
+            return render(original, page, config, files)
+        page_render.fpm_original = original
+        Page.render = page_render
+    if getattr(_build._build_page, "fpm_original", None) is None:
+        original_build = _build._build_page
+
+        def build_one(page, config, doc_files, nav, env, dirty=False, excluded=False):
+            return build_page(original_build, page, config, doc_files, nav, env, dirty, excluded)
+        build_one.fpm_original = original_build
+        _build._build_page = build_one
