@@ -123,6 +123,20 @@ def test_each_language_has_its_own_index_of_its_own_pages(real_site):
             assert in_lang, f"{url} is in the {lang} index"
 
 
+def test_pagefind_given_the_lean_pages_writes_the_index_it_writes_from_the_whole_pages(real_site, tmp_path):
+    whole = tmp_path / "whole"
+    search._pagefind(real_site, whole)  # as the build ran it before lean pages
+    search.settle(whole)
+    built = {p.relative_to(real_site / search.BUNDLE): p.read_bytes() for p in (real_site / search.BUNDLE).rglob("*")
+             if p.is_file()}
+    assert built == {p.relative_to(whole): p.read_bytes() for p in whole.rglob("*") if p.is_file()}
+    page = (real_site / "objectives" / "a1" / "index.html").read_bytes()
+    lean = search.lean_page(page)
+    assert b'data-pagefind-body' in lean and b'<html lang="fr"' in lean and len(lean) < len(page) / 2
+    assert b'class="md-nav' in page and b'class="md-nav' not in lean
+    assert search.lean_page(b"<html><body><p>no marks</p></body></html>") == b"<html><body><p>no marks</p></body></html>"
+
+
 def test_what_is_indexed_is_the_content_not_the_navigation_banners_or_tooltips(real_site):
     pages = {page["url"]: page for pages in fragments(real_site).values() for page in pages}
     for lang in LANGS:

@@ -122,7 +122,7 @@ def _index_search(out: Path | None) -> None:
     """One Pagefind index per language over the merged site (pagefind/ at its root); with no site,
     only check that Pagefind is installed."""
     try:
-        search.build_index(out) if out else search.require()
+        search.build_index(out, out.with_name(f"{out.name}-search")) if out else search.require()
     except ContentError as error:
         raise BuildFailed(str(error)) from None
 

@@ -178,3 +178,18 @@ def wrap_page_stages(render, build_page) -> None:
             return build_page(original_build, page, config, doc_files, nav, env, dirty, excluded)
         build_one.fpm_original = original_build
         _build._build_page = build_one
+
+
+def rendering(page) -> tuple:
+    """What Page.render sets on a page, picklable: its HTML, table of contents, title from its <h1>,
+    anchors, and links to anchors of other files (by their source path)."""
+    links = page.links_to_anchors
+    links = None if links is None else {file.src_uri: anchors for file, anchors in links.items()}
+    return page.content, page.toc, page._title_from_render, page.present_anchor_ids, links
+
+
+def set_rendering(page, rendering: tuple, files) -> None:
+    """Set what `rendering` gave back on a page, as Page.render would have (files: the build's)."""
+    page.content, page.toc, page._title_from_render, page.present_anchor_ids, links = rendering
+    if links is not None:
+        page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in links.items()}

@@ -280,16 +280,12 @@ def render(original, page: Page, config, files: Files) -> None:
         return original(page, config, files)
     key = store.key("markdown", (page.markdown, settings, _log_levels()))
     if (found := store.get(key)) is not None:
-        page.content, page.toc, page._title_from_render, page.present_anchor_ids, links = found[0]
-        if links is not None:
-            page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in links.items()}
+        engine.set_rendering(page, found[0], files)
         return None
     with _Heard() as heard:
         original(page, config, files)
     if not heard.heard:
-        links = getattr(page, "links_to_anchors", None)
-        links = None if links is None else {f.src_uri: anchors for f, anchors in links.items()}
-        store.put(key, (page.content, page.toc, page._title_from_render, page.present_anchor_ids, links))
+        store.put(key, engine.rendering(page))
     return None
 
 
