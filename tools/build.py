@@ -63,8 +63,11 @@ def build_site(site_dir: Path, config_file: Path = ROOT / "mkdocs.yml", strict: 
     _remove_leftovers(site_dir)
     pdf_render.remove_leftovers(Path(config_file).resolve().parent)
     with _build_folder(site_dir) as tmp:
-        (_build_parallel if parallel else _build_sequential)(Path(config_file), tmp, strict)
-        _index_search(tmp)
+        if parallel:
+            _build_parallel(Path(config_file), tmp, strict)  # each language indexed by its own process
+        else:
+            _build_sequential(Path(config_file), tmp, strict)
+            _index_search(tmp)
         _swap(tmp, site_dir)
     # What this build's processes did not read or write goes; what a concurrent build touched stays.
     cache.prune(cache.folder_for(Path(config_file).resolve().parent), started - 2)
@@ -119,8 +122,8 @@ def _build_sequential(config_file: Path, out: Path, strict: bool) -> None:
 
 
 def _index_search(out: Path | None) -> None:
-    """One Pagefind index per language over the merged site (pagefind/ at its root); with no site,
-    only check that Pagefind is installed."""
+    """One Pagefind index per language of the site or language part at out (pagefind/ at its root); with
+    no site, only check that Pagefind is installed."""
     try:
         search.build_index(out, out.with_name(f"{out.name}-search")) if out else search.require()
     except ContentError as error:
@@ -138,6 +141,7 @@ def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -
     # one language at a time: one budget of PDF workers for the whole build, not per language process.
     handover = state.PROCESS.kept["pdf-handover"] = []
     build(config)
+    _index_search(out)  # here, while the other languages build: Pagefind's time overlaps theirs
     return handover
 
 
@@ -179,6 +183,8 @@ def _worker(args: tuple) -> tuple[int, str, object]:
         return index, "ok", _build_one_language(*args)
     except (Abort, MkDocsException) as error:
         return index, "error", errors.messages or [str(error)]
+    except BuildFailed as error:
+        return index, "error", [str(error)]
     except Exception as error:  # a bug of ours: say where, not a traceback of the pool
         return index, "error", [_internal(error, args[3])]
 
@@ -220,7 +226,12 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
         errors = [message for status, value in results if status == "error" for message in value]
         if errors:  # the same bad input stops every language: say it once
             raise BuildFailed("; ".join(dict.fromkeys(errors)))
+        try:
+            entry = search.merged_entry([part / search.BUNDLE for part in parts])
+        except ContentError as error:
+            raise BuildFailed(str(error)) from None
         _merge(parts, out)
+        (out / search.BUNDLE / search.ENTRY).write_bytes(entry)
         _report_pdfs(stages, out, strict)
     finally:  # interrupted (Ctrl-C, an error): no language process outlives the build
         _stop(running)

@@ -126,6 +126,25 @@ def _pagefind(site_dir: Path, bundle: Path) -> None:
                            + (done.stderr or done.stdout).strip().replace("\n", " ")[-500:])
 
 
+ENTRY = "pagefind-entry.json"  # the bundle's list of languages and their metadata files
+
+
+def merged_entry(bundles: list[Path]) -> bytes:
+    """The entry file of the bundles of separate languages laid over each other (their other files have
+    distinct names, or the same bytes): what Pagefind and settle() write for the whole site at once.
+    Raises ContentError if two bundles index the same language."""
+    entries = [json.loads((bundle / ENTRY).read_text(encoding="utf-8")) for bundle in bundles]
+    languages: dict = {}
+    for bundle, entry in zip(bundles, entries):
+        for lang, index in entry["languages"].items():
+            if lang in languages:
+                raise ContentError(str(bundle / ENTRY), None, f"two language builds indexed pages in '{lang}'",
+                                   "a page's <html lang> is the language it is built in: check its template")
+            languages[lang] = index
+    merged = {**entries[0], "languages": dict(sorted(languages.items()))}
+    return json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 # overrides/main.html marks the element Pagefind indexes with these comments.
 INDEXED_START, INDEXED_END = b"<!--fpm:indexed-->", b"<!--/fpm:indexed-->"
 
@@ -162,7 +181,7 @@ def settle(bundle: Path) -> None:
         renamed[old] = f"{lang}_{hashlib.sha256(data).hexdigest()[:len(old) - len(lang) - 1]}"
         chunk.unlink()
         _write(bundle / "filter" / f"{renamed[old]}.pf_filter", data)
-    entry_file = bundle / "pagefind-entry.json"
+    entry_file = bundle / ENTRY
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
     for lang, index in entry["languages"].items():
         meta = bundle / f"pagefind.{index['hash']}.pf_meta"

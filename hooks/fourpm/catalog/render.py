@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.utils import get_relative_url
 
-from ..core import codes
+from ..core import cache, codes
 from . import Catalog, Facility, Objective
 from ..core.labels import labels_for
 from ..core.blocks import EXTRA_BLOCKS, BlockCall, PageRef
@@ -35,8 +35,10 @@ class Renderer:
         # Unit tests give no languages: the catalogue's, with the source at the root.
         self.langs = langs or languages_from([(c, c) for c in catalog.languages], catalog.languages[0])
         self.root = root or templates_dir.parent.parent  # the project folder (docs/, data/, overrides/)
+        # Compiled templates kept between builds and language processes (core/cache.py).
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                      bytecode_cache=cache.template_cache(self.root, kind="blocks"))
         self.macros = self.env.get_template("blocks.html").module
 
     def template(self, name: str):

@@ -82,9 +82,13 @@ class SourceKeyed(jinja2.FileSystemBytecodeCache):
     in another copy of the project (a test's, a second checkout's) are compiled once. The file is set back
     on the code, for the messages of a template error."""
 
+    def __init__(self, directory: str, kind: str):
+        super().__init__(directory)
+        self.kind = kind  # environments of other settings (autoescape...) compile the same source differently
+
     def get_bucket(self, environment, name, filename, source):
         checksum = self.get_source_checksum(source)
-        bucket = Bucket(environment, self.get_cache_key(f"{name}\0{checksum}"), checksum)
+        bucket = Bucket(environment, self.get_cache_key(f"{self.kind}\0{name}\0{checksum}"), checksum)
         self.load_bytecode(bucket)
         if bucket.code is not None and filename and bucket.code.co_filename != filename:
             bucket.code = bucket.code.replace(co_filename=filename)
@@ -170,11 +174,11 @@ def folder_for(root: Path, environ: dict | None = None) -> Path | None:
     return Path(asked) if asked else Path(root) / DEFAULT_DIR
 
 
-def template_cache(root: Path, environ: dict | None = None):
+def template_cache(root: Path, environ: dict | None = None, kind: str = "theme"):
     """Jinja's compiled templates (Material's and ours), kept between builds and language processes, so a
     template is compiled once instead of once per language and build. Each is keyed by the template's
     name and source, and written atomically (by Jinja). FPM_TEMPLATE_CACHE moves the folder (default
-    .cache/templates/); FPM_PAGE_CACHE=off turns it off too."""
+    .cache/templates/); FPM_PAGE_CACHE=off turns it off too. `kind` names the environment (its settings)."""
     environ = os.environ if environ is None else environ
     if folder_for(root, environ) is None:
         return None
@@ -183,7 +187,7 @@ def template_cache(root: Path, environ: dict | None = None):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # a read-only disk makes a slower build, not a failed one
-    return SourceKeyed(str(folder))
+    return SourceKeyed(str(folder), kind)
 
 
 def prune(folder: Path | None, since: float) -> int:

@@ -14,8 +14,8 @@ outputs.
   handler, spelled out whole (the page and everything set on it, the settings, the hooks' own values);
   the navigation (every item's title, address and metadata) and the site's files, spelled once a build;
   the environment's globals; the templates (overrides/; the theme by its version); our code and the
-  libraries' versions (cache.code_salt). A context variable that no template names is left out (the
-  build's date, which the templates do not show). Another page reached from the context counts by its
+  libraries' versions (cache.code_salt). A context variable or global that no template names is left
+  out (the build's date, which the templates do not show). Another page reached from the context counts by its
   address and title: the navigation's spelling holds the rest.
 
 A value the spelling cannot write out stably (an object shown by its memory address) makes the stage
@@ -84,7 +84,11 @@ class _Speller:
     def walk(self, value) -> None:  # noqa: C901 - one case per kind of value, in the order they are tried
         add = self.parts.append
         kind = type(value)
-        if value is None or kind in (bool, int, float):
+        if kind is str:  # the most common first
+            add(f"str:{len(value)}:{value}")
+        elif kind is dict and id(value) not in self.path:
+            self.inside(value, value)
+        elif value is None or kind in (bool, int, float):
             add(repr(value))
         elif isinstance(value, (str, bytes)):
             add(f"{kind.__name__}:{len(value)}:{value if kind is str or isinstance(value, str) else value.hex()}")
@@ -156,12 +160,21 @@ class _Speller:
             add(f"{type(value).__qualname__}:{text}")
 
     def file(self, file: File) -> None:
-        self.parts.append("File(")
-        for key, item in sorted(vars(file).items()):
-            if key not in _FILE_SKIPPED:
-                self.parts.append(key)
-                self.walk(item)
-        self.parts.append(")")
+        """A file's addresses and what plugins set on it; once a build (the site's files are all set before
+        the first page is rendered)."""
+        key = ("file", id(file))
+        if key not in self.shared:
+            speller = _Speller(None, self.shared)
+            speller.file = speller.file_reference  # another file it names (i18n's alternates): its addresses
+            for name, item in sorted(vars(file).items()):
+                if name not in _FILE_SKIPPED:
+                    speller.parts.append(name)
+                    speller.walk(item)
+            self.shared[key] = (file, "\x1f".join(speller.parts))
+        self.parts.append(f"File({self.shared[key][1]})")
+
+    def file_reference(self, file: File) -> None:
+        self.parts.append(f"File:{file.src_uri}:{file.url}")
 
     def navigation(self, nav: Navigation) -> None:
         def item(entry) -> None:
@@ -316,7 +329,7 @@ class _Template:
         try:
             speller = _Speller(self.page, _shared())
             speller.walk({k: v for k, v in context.items() if templates.name(k)})
-            speller.walk(self.env.globals)
+            speller.walk({k: v for k, v in self.env.globals.items() if templates.name(k)})
             spelled = speller.text(None)
         except Uncacheable:
             return self.template.render(context)
