@@ -3,6 +3,7 @@ metadata of every page; then small built sites and the real site in every langua
 from __future__ import annotations
 
 import io
+import zlib
 import logging
 import re
 import shutil
@@ -366,6 +367,51 @@ def test_a_right_to_left_language_has_its_texts_on_the_right_of_their_boxes():
     assert abs(left[0] - t["x"]) < 12 and right[2] > t["x"] + t["max_width"] - 12
     key = social.Card("T", "S", "N").key(layout())
     assert social.Card("T", "S", "N", "rtl").key(layout()) != key  # cached apart
+
+
+@pytest.mark.parametrize("card", [
+    social.Card("Cadre conceptuel", "Objectifs stratégiques", "Initiative internationale « 4 pour 1000 »"),
+    social.Card("Gestion des sols agricoles : séquestration, fertilité, régénération " * 3, "", "« 4 pour 1000 »"),
+    social.Card("Égypte, Éthiopie, Guyana : gypse, jachère", "Wiki › Partenaires", "Site"),
+    social.Card("الزراعة والتربة", "المبادرة", "مبادرة", "rtl"),
+])
+def test_a_card_drawn_on_the_rows_of_its_texts_has_the_pixels_of_one_drawn_on_the_whole_background(card):
+    """Only the rows a card's texts cover are drawn and deflated again: the same pixels as drawing them
+    on the whole background, with accents, descenders and right-to-left text."""
+    from PIL import ImageDraw
+
+    drawer = social.Drawer(layout())
+    whole = drawer._background(card.site_name, card.direction).image.copy()
+    for line in drawer.lines(card):
+        ImageDraw.Draw(whole).text(**line)
+    assert decode(drawer.render(card)).tobytes() == whole.tobytes()
+
+
+def _rows(image):
+    stride = image.width * len(image.mode)
+    data = image.tobytes()
+    return [data[y:y + stride] for y in range(0, len(data), stride)]
+
+
+def test_a_backdrop_with_rows_drawn_over_is_read_back_whole_and_its_checksum_is_checked():
+    from PIL import ImageDraw
+
+    from fourpm.core.images import Backdrop
+
+    image = Image.new("RGBA", (203, 75), (47, 107, 48, 200))
+    ImageDraw.Draw(image).ellipse((50, 5, 190, 70), fill=(91, 53, 25, 7))
+    backdrop = Backdrop(image)
+    for top, height in ((0, 75), (16, 20), (64, 11), (32, 3)):
+        patch = image.crop((0, top, 203, top + height))
+        ImageDraw.Draw(patch).text((5, 0), "« é »", fill=(255, 255, 255, 128))
+        expected = image.copy()
+        expected.paste(patch, (0, top))
+        png = backdrop.encode(patch, top)
+        assert decode(png).tobytes() == expected.tobytes()
+        idat = png[png.index(b"IDAT") + 4:-16]  # the deflated data: zlib checks its Adler-32, Pillow does not
+        assert zlib.decompress(idat) == b"".join(b"\0" + row for row in _rows(expected))
+    with pytest.raises(ValueError, match="band"):
+        backdrop.encode(image.crop((0, 5, 203, 20)), 5)
 
 
 @pytest.mark.parametrize("mode", ["RGB", "RGBA"])

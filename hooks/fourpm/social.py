@@ -24,12 +24,12 @@ from pathlib import Path
 
 from .core import reader
 from .core.files import write_atomic
-from .core.images import encode_png, rasterize_svg
+from .core.images import BAND, Backdrop, rasterize_svg
 from .core.errors import ContentError
 
 LAYOUT_FILE = "overrides/social/card.yml"
 OUTPUT = "assets/images/social"  # in the language's folder of the site
-VERSION = "2"  # of the drawing and encoding code: part of the cache key
+VERSION = "3"  # of the drawing and encoding code: part of the cache key
 KEEP_DAYS = 30  # cached cards not used for that long are removed
 last_outcome = None  # of the last make_cards in this process (tests, benchmarks)
 
@@ -188,7 +188,7 @@ class Drawer:
     def _font(self, block: dict, size: int | None = None):
         return _font(self.layout.fonts[block["font"]], size or block["size"])
 
-    def _background(self, site_name: str, direction: str):
+    def _background(self, site_name: str, direction: str) -> Backdrop:
         from PIL import Image, ImageDraw
 
         if (site_name, direction) in self._backgrounds:
@@ -203,32 +203,44 @@ class Drawer:
             png = rasterize_svg(self.layout.logo, logo["size"], logo["size"], list(self.layout.fonts.values()))
             mark = Image.open(io.BytesIO(png)).convert("RGBA")
             image.paste(mark, (logo["x"], logo["y"]), mark)
-        self._line(draw, v["site_name"], site_name, direction)
-        self._backgrounds[site_name, direction] = image
-        return image
+        draw.text(**self._line(v["site_name"], site_name, direction))
+        self._backgrounds[site_name, direction] = Backdrop(image)
+        return self._backgrounds[site_name, direction]
 
-    def _line(self, draw, block: dict, text: str, direction: str = "ltr", font=None, y: int | None = None) -> None:
+    def _line(self, block: dict, text: str, direction: str = "ltr", font=None, y: int | None = None) -> dict:
+        """The arguments of ImageDraw.text that draw one line of a block."""
         font = font or self._font(block)
         right = direction == "rtl"
-        draw.text((block["x"] + block["max_width"] if right else block["x"], block["y"] if y is None else y),
-                  _shorten(text, font.getlength, block["max_width"]), font=font, fill=block["color"],
-                  anchor="ra" if right else "la", direction=direction if right else None)
+        return {"xy": (block["x"] + block["max_width"] if right else block["x"], block["y"] if y is None else y),
+                "text": _shorten(text, font.getlength, block["max_width"]), "font": font, "fill": block["color"],
+                "anchor": "ra" if right else "la", "direction": direction if right else None}
+
+    def lines(self, card: Card) -> list[dict]:
+        """The card's own texts (its section, its title fitted in its box), as arguments of ImageDraw.text."""
+        v = self.layout.values
+        lines = [self._line(v["section"], card.section, card.direction)] if card.section else []
+        t = v["title"]
+        size, wrapped = fit(card.title, lambda s: _font(self.layout.fonts[t["font"]], s).getlength, t["size"],
+                            t["min_size"], t["max_width"], t["max_lines"])
+        font = self._font(t, size)
+        return lines + [self._line(t, line, card.direction, font, t["y"] + round(number * size * t["line_height"]))
+                        for number, line in enumerate(wrapped)]
 
     def render(self, card: Card) -> bytes:
+        """The card as PNG. Its texts are drawn on a copy of the rows they cover (and a band around),
+        which alone are deflated: the background's other rows were deflated once (core/images.py)."""
         from PIL import ImageDraw
 
-        v = self.layout.values
-        image = self._background(card.site_name, card.direction).copy()
-        draw = ImageDraw.Draw(image)
-        if card.section:
-            self._line(draw, v["section"], card.section, card.direction)
-        t = v["title"]
-        size, lines = fit(card.title, lambda s: _font(self.layout.fonts[t["font"]], s).getlength, t["size"],
-                          t["min_size"], t["max_width"], t["max_lines"])
-        font = self._font(t, size)
-        for number, line in enumerate(lines):
-            self._line(draw, t, line, card.direction, font, t["y"] + round(number * size * t["line_height"]))
-        return encode_png(image)
+        backdrop, lines = self._background(card.site_name, card.direction), self.lines(card)
+        boxes = [line["font"].getbbox(line["text"], anchor=line["anchor"], direction=line["direction"])
+                 for line in lines]
+        top = max(0, (min(line["xy"][1] + box[1] for line, box in zip(lines, boxes)) // BAND - 1) * BAND)
+        bottom = min(backdrop.image.height, (max(line["xy"][1] + box[3] for line, box in zip(lines, boxes)) // BAND + 2) * BAND)
+        patch = backdrop.image.crop((0, top, backdrop.image.width, bottom))
+        draw = ImageDraw.Draw(patch)
+        for line in lines:
+            draw.text(**{**line, "xy": (line["xy"][0], line["xy"][1] - top)})
+        return backdrop.encode(patch, top)
 
 
 # -- cache and output ------------------------------------------------------------------------------
