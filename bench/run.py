@@ -75,6 +75,21 @@ def repeat(times: int, cmd: list[str], cwd: Path, env: dict, before=None) -> Run
     return median(runs)
 
 
+def paired(times: int, cmd: list[str], plain: list[str], project: Path, env: dict, before=None) -> tuple[Run, float, float, list]:
+    """Each run of cmd right after a run of the plain peer, so that both see the machine at the same speed
+    (a shared machine's speed drifts over minutes): (cmd's median run, median wall ratio, median CPU ratio,
+    the plain runs)."""
+    runs, plains, walls, cpus = [], [], [], []
+    for _ in range(times):
+        plains.append(measure(plain, project, env))
+        if before:
+            before()
+        runs.append(measure(cmd, ROOT, env))
+        walls.append(runs[-1].wall / plains[-1].wall)
+        cpus.append(runs[-1].cpu / plains[-1].cpu)
+    return median(runs), statistics.median(walls), statistics.median(cpus), plains
+
+
 def live_preview(project: Path, env: dict, edits: int) -> float:
     """Median seconds from saving one page to the served page showing the edit."""
     with socket.socket() as s:
@@ -140,12 +155,14 @@ def bench_size(n: int, repeats: int, work: Path) -> dict:
     plain = [PY, "-m", "mkdocs", "build", "-q", "--no-strict", "-f", str(project / "mkdocs-plain.yml"), "-d", str(out)]
     print(f"N={n}: corpus ready in {project}", flush=True)
     result = {"n": n, "pages": 3 * len(list((project / "docs" / "fr").rglob("*.md")))}
-    result["a"] = repeat(repeats, plain, project, no_pdf)
     if hugo.available():
         result["h"] = repeat(repeats, hugo.make_site(project, work / f"hugo-{n}"), ROOT, no_pdf)
     result["b_seq"] = repeat(repeats, ours + ["--sequential"], ROOT, no_pdf, before=cold)
-    result["b"] = repeat(repeats, ours, ROOT, no_pdf, before=cold)  # the last one leaves the cache warm
-    result["e"] = repeat(repeats, ours, ROOT, no_pdf, before=lambda: edit_one_page(project))
+    # the last one leaves the cache warm
+    result["b"], result["b_wall"], result["b_cpu"], plains = paired(repeats, ours, plain, project, no_pdf, cold)
+    result["e"], result["e_wall"], _cpu, more = paired(repeats, ours, plain, project, no_pdf,
+                                                      lambda: edit_one_page(project))
+    result["a"] = median(plains + more)
     shutil.rmtree(cache, ignore_errors=True)
     cold()
     result["c_cold"] = measure(ours, ROOT, with_pdf)
@@ -176,14 +193,14 @@ def targets(results: list[dict]) -> list[tuple[str, str, bool]]:
     checks = []
     if 300 in by_n:
         r = by_n[300]
-        checks.append(("(b) cold CPU ≤ 1.5 × (a) CPU at N=300", f"{r['b'].cpu / r['a'].cpu:.2f}", r['b'].cpu / r['a'].cpu <= 1.5))
-        checks.append(("(e) one page changed, warm caches ≤ 0.50 × (a) wall at N=300", f"{r['e'].wall / r['a'].wall:.2f}",
-                       r['e'].wall / r['a'].wall <= 0.50))
+        checks.append(("(b) cold CPU ≤ 1.5 × (a) CPU at N=300", f"{r['b_cpu']:.2f}", r['b_cpu'] <= 1.5))
+        checks.append(("(e) one page changed, warm caches ≤ 0.50 × (a) wall at N=300", f"{r['e_wall']:.2f}",
+                       r['e_wall'] <= 0.50))
         checks.append(("(d) ≤ 0.2 × (b) full three-language build at N=300", f"{r['d'] / r['b'].wall:.2f}",
                        r['d'] / r['b'].wall <= 0.2))
     for r in results:
         if r["n"] >= 300:
-            ratio = r["b"].wall / r["a"].wall
+            ratio = r["b_wall"]
             checks.append((f"(b) par cold wall ≤ 0.80 × (a) plain wall at N={r['n']}", f"{ratio:.2f}", ratio <= 0.80))
     for r in results:
         ratio = r["b"].wall / r["b_seq"].wall
@@ -232,6 +249,9 @@ def report(results: list[dict], started: float) -> str:
         "Markdown files of the three languages, with a one-line template (no theme, navigation or generated "
         "blocks).", "",
         "## Targets", "",
+        "Ratios to plain are paired: each run of (b) and (e) comes right after a run of (a), and the "
+        "ratio is the median of the pairs' (the machine's speed drifts over minutes; (a) in the table is "
+        "the median of all its runs).", "",
         "| target | measured | met |", "|---|---|---|",
     ]
     lines += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in targets(results)]

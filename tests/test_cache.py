@@ -199,3 +199,35 @@ def test_pages_from_the_cache_are_those_a_build_without_it_makes_after_each_edit
         monkeypatch.setenv("FPM_PAGE_CACHE", str(tmp_path / "pages"))
         assert sorted(cached) == sorted(rebuilt), edit
         assert [name for name in rebuilt if cached[name] != rebuilt[name]] == [], edit
+
+
+# -- the keys of whole pages: what a page's context is spelled as ------------------------------------------
+def _spelled(value):
+    from fourpm.core import rendered
+    return rendered._Speller(None, {}).text(value)
+
+
+def test_a_context_is_spelled_by_its_values_and_a_value_without_a_stable_spelling_leaves_the_page_uncached():
+    from fourpm.core import rendered
+
+    class Banner:  # a hook's object: spelled by its attributes
+        def __init__(self, text):
+            self.text, self.langs = text, {"fr", "en", "es"}
+
+    page = {"title": "Projets", "banner": Banner("Traduction à revoir"), "n": 3, "items": [1.5, None, True]}
+    assert _spelled(page) == _spelled({**page, "banner": Banner("Traduction à revoir")})  # same values, same text
+    for changed in ({**page, "banner": Banner("Traduction à jour")}, {**page, "n": "3"}, {**page, "items": [1.5, None]},
+                    {**page, "title": "Projets "}):
+        assert _spelled(changed) != _spelled(page)
+    limit = 12
+    for unstable in (object(), {"f": lambda: limit}, [threading_lock()]):
+        with pytest.raises(rendered.Uncacheable):
+            _spelled(unstable)
+    cycle: dict = {"name": "a"}
+    cycle["self"] = cycle
+    assert "cycle" in _spelled(cycle)
+
+
+def threading_lock():
+    import threading
+    return threading.Lock()

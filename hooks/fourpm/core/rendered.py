@@ -15,11 +15,11 @@ outputs.
   the navigation (every item's title, address and metadata) and the site's files, spelled once a build;
   the environment's globals; the templates (overrides/; the theme by its version); our code and the
   libraries' versions (cache.code_salt). A context variable or global that no template names is left
-  out (the build's date, which the templates do not show). Another page reached from the context counts by its
-  address and title: the navigation's spelling holds the rest.
+  out (the build's date, which the templates do not show). Another page reached from the context counts
+  by its address and title: the navigation's spelling holds the rest.
 
-A value the spelling cannot write out stably (an object shown by its memory address) makes the stage
-run as MkDocs' own, not cached: a page is never served stale for want of a key. A stage that logged
+A value the spelling cannot write out stably (an object shown by its memory address, a function with a
+closure) makes the stage run as MkDocs' own, not cached: a page is never served stale for want of a key. A stage that logged
 anything is not stored either: its message is said again on every build. FPM_PAGE_CACHE=off turns this
 off with the rest of the page cache.
 """
@@ -96,7 +96,14 @@ class _Speller:
             add(f"{kind.__name__}:{value}")
         elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type,
                                 types.ModuleType)):
+            # Code counts by its name (code_salt has our code and the libraries' versions); what it holds
+            # besides (a closure's cells, a bound method's object) is spelled, or makes the page uncached.
+            if getattr(value, "__closure__", None):
+                raise Uncacheable(f"closure {value.__qualname__}")
             add(f"code:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value.__name__)}")
+            bound = getattr(value, "__self__", None)
+            if bound is not None and not isinstance(bound, types.ModuleType):
+                self.walk(bound)
         elif id(value) in self.path:
             add("cycle")
         elif isinstance(value, StructureItem) and value is not self.whole:
@@ -129,12 +136,12 @@ class _Speller:
     def contents(self, value) -> None:
         add = self.parts.append
         if isinstance(value, Mapping):
-            items = sorted(((str(k), v) for k, v in value.items()), key=lambda item: item[0])
+            items = sorted(((str(k), type(k).__name__, v) for k, v in value.items()), key=lambda item: item[:2])
             if isinstance(value, Config):
-                items = [(k, v) for k, v in items if not _private_setting(k)]
+                items = [item for item in items if not _private_setting(item[0])]
             add(f"{type(value).__name__}{{{len(items)}")
-            for key, item in items:
-                add(key)
+            for key, kind, item in items:
+                add(f"{kind}:{len(key)}:{key}")
                 self.walk(item)
             add("}")
         elif isinstance(value, (list, tuple)):
@@ -147,9 +154,11 @@ class _Speller:
             for text in sorted(_Speller(self.whole, self.shared).text(item) for item in value):
                 add(text)
             add("]")
-        elif dataclasses.is_dataclass(value) or hasattr(value, "__dict__"):
+        elif hasattr(value, "__dict__") or dataclasses.is_dataclass(value):
+            fields = vars(value) if hasattr(value, "__dict__") else \
+                {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}  # one with __slots__
             add(f"{type(value).__module__}.{type(value).__qualname__}(")
-            for key, item in sorted(vars(value).items()):
+            for key, item in sorted(fields.items()):
                 add(key)
                 self.walk(item)
             add(")")
