@@ -16,8 +16,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
+from .core import cache
 from .core.errors import ContentError
 from .core.blocks import PageRef
 
@@ -97,24 +99,43 @@ def require() -> None:
 
 
 def build_index(site_dir: Path, lean: Path | None = None) -> None:
-    """Index the merged site of every language with the pinned Pagefind (requirements.txt); Pagefind
-    writes site_dir/pagefind/. Raises ContentError when Pagefind is missing or fails.
+    """Index the site (or one language's part of it) with the pinned Pagefind (requirements.txt) into
+    site_dir/pagefind/. Raises ContentError when Pagefind is missing or fails.
 
-    Pagefind reads lean copies of the pages (`lean_page`), written in the folder lean (a new temporary
+    Pagefind reads lean copies of the pages (`lean_pages`), written in the folder lean (a new temporary
     one by default) and removed after: half of its time went to parsing the navigation around the indexed
-    element. The index is the same, byte for byte (a test builds it both ways)."""
+    element. The index is the same, byte for byte (a test builds it both ways). The bundle is kept in the
+    page cache (core/cache.py) under a digest of those copies: a language whose indexed pages did not
+    change (an edit in another language, or outside what is indexed) gets its bundle back, not indexed
+    again."""
     require()
+    pages = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in sorted(site_dir.rglob("*.html"))}
+    copies = lean_pages(pages)
+    store, bundle = cache.current(), site_dir / BUNDLE
+    key = store.key("pagefind", (_pagefind_version(), EXCLUDE, *(part for item in copies.items() for part in item)))
+    if (found := store.get(key)) is not None:
+        for name, data in found[0].items():
+            (bundle / name).parent.mkdir(parents=True, exist_ok=True)
+            (bundle / name).write_bytes(data)
+        return
     lean = Path(tempfile.mkdtemp()) if lean is None else lean
     try:
         lean.mkdir(exist_ok=True)
-        for page in site_dir.rglob("*.html"):
-            copy = lean / page.relative_to(site_dir)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_bytes(lean_page(page.read_bytes()))
-        _pagefind(lean, site_dir / BUNDLE)
+        for name, data in copies.items():
+            (lean / name).parent.mkdir(parents=True, exist_ok=True)
+            (lean / name).write_bytes(data)
+        _pagefind(lean, bundle)
     finally:
         shutil.rmtree(lean, ignore_errors=True)
-    settle(site_dir / BUNDLE)
+    settle(bundle)
+    store.put(key, {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()})
+
+
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind-bin")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _pagefind(site_dir: Path, bundle: Path) -> None:
@@ -147,6 +168,14 @@ def merged_entry(bundles: list[Path]) -> bytes:
 
 # overrides/main.html marks the element Pagefind indexes with these comments.
 INDEXED_START, INDEXED_END = b"<!--fpm:indexed-->", b"<!--/fpm:indexed-->"
+
+
+def lean_pages(pages: dict[str, bytes]) -> dict[str, bytes]:
+    """What Pagefind is given of the pages {path: HTML} of a site: their lean copies. A page without
+    data-pagefind-body is left out when another page has the marks, as Pagefind would leave it out."""
+    marked = any(INDEXED_START in html for html in pages.values())
+    return {name: lean_page(html) for name, html in pages.items()
+            if not (marked and b"data-pagefind-body" not in html)}
 
 
 def lean_page(html: bytes) -> bytes:
