@@ -186,7 +186,7 @@ SITE_FIXTURES = {"mini_site", "mini_built", "real_site", "data_built", "five", "
 # The modules that take longest (measured with --durations; a hint, kept roughly up to date): run first,
 # since pytest-xdist hands whole modules to its workers in collection order, and a long module started
 # last keeps one worker busy while the other waits. Alphabetical order put most of them last.
-LONGEST_FIRST = ("test_safety_build", "test_pdf_build", "test_xliff", "test_build", "test_newsletter",
+LONGEST_FIRST = ("test_safety_build", "test_pdf_build", "test_xliff", "test_build", "test_newsletter", "test_rendered",
                  "test_cache", "test_data_pages", "test_content", "test_wiki")
 
 
