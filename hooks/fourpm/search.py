@@ -109,8 +109,7 @@ def build_index(site_dir: Path, lean: Path | None = None) -> None:
     change (an edit in another language, or outside what is indexed) gets its bundle back, not indexed
     again."""
     require()
-    pages = {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in sorted(site_dir.rglob("*.html"))}
-    copies = lean_pages(pages)
+    copies = lean_pages(site_dir)
     store, bundle = cache.current(), site_dir / BUNDLE
     key = store.key("pagefind", (_pagefind_version(), EXCLUDE, *(part for item in copies.items() for part in item)))
     if (found := store.get(key)) is not None:
@@ -170,12 +169,22 @@ def merged_entry(bundles: list[Path]) -> bytes:
 INDEXED_START, INDEXED_END = b"<!--fpm:indexed-->", b"<!--/fpm:indexed-->"
 
 
-def lean_pages(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """What Pagefind is given of the pages {path: HTML} of a site: their lean copies. A page without
-    data-pagefind-body is left out when another page has the marks, as Pagefind would leave it out."""
-    marked = any(INDEXED_START in html for html in pages.values())
-    return {name: lean_page(html) for name, html in pages.items()
-            if not (marked and b"data-pagefind-body" not in html)}
+def lean_pages(site_dir: Path) -> dict[str, bytes]:
+    """What Pagefind is given of the pages of a site, {path: lean copy}, read one at a time (the copies
+    are a third of the pages' size). A page without data-pagefind-body is left out when another page has
+    the marks, as Pagefind would leave it out."""
+    copies, unmarked, marked = {}, [], False
+    for path in sorted(site_dir.rglob("*.html")):
+        html, name = path.read_bytes(), path.relative_to(site_dir).as_posix()
+        copy = lean_page(html)
+        marked = marked or copy is not html
+        if copy is html and b"data-pagefind-body" not in html:
+            unmarked.append(name)
+        else:
+            copies[name] = copy
+    if not marked:  # no page marked: Pagefind indexes every page whole
+        copies.update((name, (site_dir / name).read_bytes()) for name in unmarked)
+    return dict(sorted(copies.items()))
 
 
 def lean_page(html: bytes) -> bytes:
