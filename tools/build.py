@@ -42,7 +42,7 @@ from fourpm.core import cache, engine, state  # noqa: E402
 from fourpm.core.files import plain_mode  # noqa: E402
 from fourpm.core.dates import build_epoch  # noqa: E402
 from fourpm.core.errors import ContentError  # noqa: E402
-from fourpm.pdf.safety import die_with_parent  # noqa: E402
+from fourpm.core.processes import die_with_parent  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.fourpm.pdf")
 

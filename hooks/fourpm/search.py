@@ -8,9 +8,11 @@ attributes are written by overrides/main.html, the search box is overrides/parti
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .core import cache
+from .core.processes import die_with_parent
 from .core.errors import ContentError
 from .core.blocks import PageRef
 
@@ -140,7 +143,8 @@ def _pagefind_version() -> str:
 def _pagefind(site_dir: Path, bundle: Path) -> None:
     excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
     done = subprocess.run([str(executable()), "--site", str(site_dir), "--output-path", str(bundle), *excluded,
-                           "--silent"], capture_output=True, text=True)
+                           "--silent"], capture_output=True, text=True,
+                          preexec_fn=functools.partial(die_with_parent, os.getpid()))  # a killed build leaves no Pagefind
     if done.returncode != 0:
         raise ContentError(str(site_dir), None, "Pagefind could not index the site: "
                            + (done.stderr or done.stdout).strip().replace("\n", " ")[-500:])

@@ -2,11 +2,12 @@
 (render.py) and the workers (worker.py), without importing WeasyPrint."""
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
 import signal
 import stat
+
+from ..core.processes import die_with_parent  # noqa: F401 (the workers and tools/build.py take it from here)
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a PDF embeds no file larger than this (a 6 GB file is refused, not read)
 
@@ -46,17 +47,3 @@ def ignore_interrupt() -> None:
     group, and a worker still importing WeasyPrint would print a KeyboardInterrupt traceback; the build
     process stops its workers itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def die_with_parent(parent: int) -> None:
-    """Killed by Linux when the process that started this one dies (even by SIGKILL); Ctrl-C ends it
-    quietly (the build says once that it was interrupted). If the parent is already gone, stop now."""
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-    try:
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the build still stops its workers when it ends normally
-        pass
-    if parent and os.getppid() != parent:
-        os._exit(1)
