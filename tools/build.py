@@ -125,9 +125,14 @@ def _index_search(out: Path | None) -> None:
     """One Pagefind index per language of the site or language part at out (pagefind/ at its root); with
     no site, only check that Pagefind is installed."""
     try:
-        search.build_index(out, out.with_name(f"{out.name}-search")) if out else search.require()
+        search.build_index(out, _lean_folder(out)) if out else search.require()
     except ContentError as error:
         raise BuildFailed(str(error)) from None
+
+
+def _lean_folder(out: Path) -> Path:
+    """Where the pages Pagefind reads are written while it indexes out (a sibling, removed after)."""
+    return out.with_name(f"{out.name}-search")
 
 
 def _build_one_language(config_file: Path, out: Path, strict: bool, lang: str) -> list:
@@ -237,6 +242,7 @@ def _build_parallel(config_file: Path, out: Path, strict: bool) -> None:
         _stop(running)
         for part in parts:
             shutil.rmtree(part, ignore_errors=True)
+            shutil.rmtree(_lean_folder(part), ignore_errors=True)  # a process stopped while Pagefind ran
 
 
 # One process per language, even on fewer cores: three equal jobs on two cores finish in 1.5 units of
