@@ -3,9 +3,9 @@
     python -m tools.build [--site-dir site] [--no-strict] [--sequential]
 
 The three languages are built in parallel processes (mkdocs-static-i18n alone builds them one after
-the other, on one core); the result is the same files as the sequential build. Then Pagefind indexes
-the merged site once, one index per language (pagefind/). A build that fails leaves the previous
-site/ exactly as it was.
+the other, on one core); the result is the same files as the sequential build. Each language process
+has Pagefind index its language once it is built (pagefind/, one index per language; the parent merges
+their entry files). A build that fails leaves the previous site/ exactly as it was.
 
 Every process of a build ends with it: the language processes and the PDF workers die with their
 parent, even when it is killed; the next build removes what an interrupted one left (.site.build-*

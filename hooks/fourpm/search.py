@@ -1,4 +1,4 @@
-"""Search with Pagefind: what each page tells the indexer, and the index built over the merged site.
+"""Search with Pagefind: what each page tells the indexer, and the index of each language's pages.
 
 Pagefind (https://pagefind.app) reads the built HTML: it finds each page's language in <html lang>,
 indexes the element marked data-pagefind-body, and writes one index per language under pagefind/,
