@@ -327,10 +327,18 @@ class _Environment:
     def get_template(self, name):
         return _Template(self.env, self.env.get_template(name), name, self.page)
 
+    def __getattr__(self, name):  # anything else, as the environment has it
+        return getattr(self.env, name)
+
 
 class _Template:
+    """The page's template: its output from the cache when its key is found there."""
+
     def __init__(self, env, template, name: str, page):
         self.env, self.template, self.name, self.page = env, template, name, page
+
+    def __getattr__(self, name):  # anything but render, as the template has it
+        return getattr(self.template, name)
 
     def render(self, context) -> str:
         store = cache.current()
