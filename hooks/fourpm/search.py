@@ -144,7 +144,7 @@ def _pagefind(site_dir: Path, bundle: Path) -> None:
     excluded = [arg for selector in EXCLUDE for arg in ("--exclude-selectors", selector)]
     done = subprocess.run([str(executable()), "--site", str(site_dir), "--output-path", str(bundle), *excluded,
                            "--silent"], capture_output=True, text=True,
-                          preexec_fn=functools.partial(die_with_parent, os.getpid()))  # a killed build leaves no Pagefind
+                          preexec_fn=functools.partial(die_with_parent, os.getpid()))  # not left by a killed build
     if done.returncode != 0:
         raise ContentError(str(site_dir), None, "Pagefind could not index the site: "
                            + (done.stderr or done.stdout).strip().replace("\n", " ")[-500:])

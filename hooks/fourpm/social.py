@@ -234,8 +234,10 @@ class Drawer:
         backdrop, lines = self._background(card.site_name, card.direction), self.lines(card)
         boxes = [line["font"].getbbox(line["text"], anchor=line["anchor"], direction=line["direction"])
                  for line in lines]
-        top = max(0, (min(line["xy"][1] + box[1] for line, box in zip(lines, boxes)) // BAND - 1) * BAND)
-        bottom = min(backdrop.image.height, (max(line["xy"][1] + box[3] for line, box in zip(lines, boxes)) // BAND + 2) * BAND)
+        ink_top = min(line["xy"][1] + box[1] for line, box in zip(lines, boxes))
+        ink_bottom = max(line["xy"][1] + box[3] for line, box in zip(lines, boxes))
+        top = max(0, (ink_top // BAND - 1) * BAND)
+        bottom = min(backdrop.image.height, (ink_bottom // BAND + 2) * BAND)
         patch = backdrop.image.crop((0, top, backdrop.image.width, bottom))
         draw = ImageDraw.Draw(patch)
         for line in lines:

@@ -59,6 +59,11 @@ def _adler32_combine(first: int, second: int, length: int) -> int:
     return a | (b << 16)
 
 
+def _deflated(deflate, data: bytes) -> bytes:
+    """data deflated, ended by a full flush: bytes that decode on their own, after any others."""
+    return deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH)
+
+
 class Backdrop:
     """An image whose bands of rows are deflated once, each on its own (a full flush ends each): a copy
     with a few rows drawn over (a social card: its background and its texts) is encoded by deflating
@@ -70,7 +75,7 @@ class Backdrop:
         deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
         for top in range(0, image.height, BAND):
             data = _scanlines(image, top, min(top + BAND, image.height))
-            self.bands.append((deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH), zlib.adler32(data), len(data)))
+            self.bands.append((_deflated(deflate, data), zlib.adler32(data), len(data)))
 
     def encode(self, patch, top: int) -> bytes:
         """The PNG of this image with its rows from top (a multiple of BAND) replaced by patch, an image of
@@ -86,7 +91,7 @@ class Backdrop:
                 data = _scanlines(patch, start, min(start + BAND, patch.height))
                 if len(data) < length:  # the patch ends inside this band: the backdrop's rows below it
                     data += _scanlines(self.image, top + patch.height, min((number + 1) * BAND, self.image.height))
-                deflated, band_adler, length = deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH), zlib.adler32(data), len(data)
+                deflated, band_adler, length = _deflated(deflate, data), zlib.adler32(data), len(data)
             parts.append(deflated)
             adler = _adler32_combine(adler, band_adler, length)
         final = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty last block

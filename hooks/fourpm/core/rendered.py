@@ -19,9 +19,9 @@ outputs.
   by its address and title: the navigation's spelling holds the rest.
 
 A value the spelling cannot write out stably (an object shown by its memory address, a function with a
-closure) makes the stage run as MkDocs' own, not cached: a page is never served stale for want of a key. A stage that logged
-anything is not stored either: its message is said again on every build. FPM_PAGE_CACHE=off turns this
-off with the rest of the page cache.
+closure) makes the stage run as MkDocs' own, not cached: a page is never served stale for want of a key.
+A stage that logged anything is not stored either: its message is said again on every build.
+FPM_PAGE_CACHE=off turns this off with the rest of the page cache.
 """
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ class _Speller:
         elif value is None or kind in (bool, int, float):
             add(repr(value))
         elif isinstance(value, (str, bytes)):
-            add(f"{kind.__name__}:{len(value)}:{value if kind is str or isinstance(value, str) else value.hex()}")
+            add(f"{kind.__name__}:{len(value)}:{value if isinstance(value, str) else value.hex()}")  # Markup, bytes
         elif isinstance(value, (dt.date, dt.time, enum.Enum, PurePath)):
             add(f"{kind.__name__}:{value}")
         elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type,
@@ -112,7 +112,6 @@ class _Speller:
             self.once(value, _Speller.navigation)
         elif isinstance(value, Files) or (type(value) is list and value and all(type(v) is File for v in value)):
             self.once(value, lambda s, files: [s.file(f) for f in files])  # the site's files, or its pages'
-
         elif isinstance(value, File):
             self.file(value)
         elif isinstance(value, Config):  # settings: set before pages render, but `extra`, set for each page
