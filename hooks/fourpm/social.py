@@ -232,6 +232,8 @@ class Drawer:
         from PIL import ImageDraw
 
         backdrop, lines = self._background(card.site_name, card.direction), self.lines(card)
+        if not lines:  # no section, and a title of spaces only
+            return backdrop.encode()
         boxes = [line["font"].getbbox(line["text"], anchor=line["anchor"], direction=line["direction"])
                  for line in lines]
         ink_top = min(line["xy"][1] + box[1] for line, box in zip(lines, boxes))

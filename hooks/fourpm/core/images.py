@@ -1,4 +1,4 @@
-"""SVG drawn as PNG, for the social cards and the e-mail editions' logo."""
+"""SVG drawn as PNG, for the social cards and the e-mail editions' logo; Pillow images written as PNG."""
 from __future__ import annotations
 
 import struct
@@ -32,7 +32,7 @@ _KINDS = {"RGB": (2, 3), "RGBA": (6, 4)}  # PNG colour type, bytes per pixel
 
 def _kind(image) -> tuple[int, int]:
     if image.mode not in _KINDS:
-        raise ValueError(f"encode_png takes RGB or RGBA images, not {image.mode}")
+        raise ValueError(f"PNGs are written from RGB or RGBA images, not {image.mode}")
     return _KINDS[image.mode]
 
 
@@ -67,7 +67,9 @@ def _deflated(deflate, data: bytes) -> bytes:
 class Backdrop:
     """An image whose bands of rows are deflated once, each on its own (a full flush ends each): a copy
     with a few rows drawn over (a social card: its background and its texts) is encoded by deflating
-    those rows only, the others' deflated bytes spliced in. The same pixels as encode_png's."""
+    those rows only, the others' deflated bytes spliced in. Rows are unfiltered and deflated at level 1:
+    the same pixels as Pillow's encoder, in a third of its time (its adaptive filter tries five filters on
+    every row), and smaller for flat drawings such as the social cards."""
 
     def __init__(self, image):
         _kind(image)
@@ -77,9 +79,11 @@ class Backdrop:
             data = _scanlines(image, top, min(top + BAND, image.height))
             self.bands.append((_deflated(deflate, data), zlib.adler32(data), len(data)))
 
-    def encode(self, patch, top: int) -> bytes:
+    def encode(self, patch=None, top: int = 0) -> bytes:
         """The PNG of this image with its rows from top (a multiple of BAND) replaced by patch, an image of
-        the same width and mode."""
+        the same width and mode; without a patch, the image as it is."""
+        if patch is None:
+            patch = self.image.crop((0, 0, self.image.width, 0))
         if top % BAND or patch.width != self.image.width or patch.mode != self.image.mode \
                 or top + patch.height > self.image.height:
             raise ValueError("the patch must be as wide as the backdrop, start on a band and fit in it")
@@ -96,14 +100,3 @@ class Backdrop:
             adler = _adler32_combine(adler, band_adler, length)
         final = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty last block
         return _png(self.image, b"\x78\x01" + b"".join(parts) + final + struct.pack(">I", adler))
-
-
-def encode_png(image) -> bytes:
-    """A Pillow RGB or RGBA image as PNG, every row unfiltered and deflated at level 1: the same pixels
-    as Pillow's encoder gives, in a third of its time (its adaptive filter tries five filters on every
-    row), and smaller for flat drawings such as the social cards."""
-    deflate, idat = zlib.compressobj(1), []
-    for top in range(0, image.height, BAND):
-        idat.append(deflate.compress(_scanlines(image, top, min(top + BAND, image.height))))
-    idat.append(deflate.flush())
-    return _png(image, b"".join(idat))
