@@ -34,8 +34,8 @@ T = TypeVar("T")
 MAGIC = b"fpm-cache-1"
 DEFAULT_DIR = ".cache/pages"
 # The libraries whose output the cached results carry (a new version may change it).
-LIBRARIES = ("mkdocs", "properdocs", "mkdocs-material", "mkdocs-static-i18n", "Markdown", "pymdown-extensions", "Jinja2",
-             "MarkupSafe", "PyYAML", "babel", "css-inline")
+LIBRARIES = ("mkdocs", "properdocs", "mkdocs-material", "mkdocs-static-i18n", "Markdown", "pymdown-extensions",
+             "Jinja2", "MarkupSafe", "PyYAML", "babel", "css-inline")
 
 
 def digest(*parts) -> str:

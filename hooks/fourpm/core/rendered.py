@@ -42,7 +42,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import cache, engine, state
+from . import cache, engine, sources, state
 
 
 class Uncacheable(Exception):
@@ -221,7 +221,7 @@ def _templates(env) -> _Templates:
     """Once a build (the folders' file times are read), and read again only when they changed."""
     def make() -> _Templates:
         dirs = _template_dirs(env)
-        stamp = tuple((str(d), _stamp(d)) for d in dirs if not _installed(d))
+        stamp = sources.fingerprint(*(d for d in dirs if not _installed(d)))
         return state.PROCESS.keep(("templates", tuple(map(str, dirs)), stamp), lambda: _Templates(dirs))
     shared, key = _shared(), ("templates", id(env.loader))
     if key not in shared:
@@ -232,16 +232,6 @@ def _templates(env) -> _Templates:
 def _installed(folder: Path) -> bool:
     resolved = folder.resolve()
     return any(resolved.is_relative_to(lib) for lib in _LIBRARIES)
-
-
-def _stamp(folder: Path) -> tuple:
-    entries = []
-    for top, subdirs, names in os.walk(folder):
-        subdirs.sort()
-        for name in sorted(names):
-            stat = os.stat(os.path.join(top, name))
-            entries.append((top, name, stat.st_size, stat.st_mtime_ns))
-    return tuple(entries)
 
 
 def _read_templates(dirs: list[Path]) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""What the PDF stage may read and how its processes end: light helpers shared by the build process
+"""What the PDF stage may read and how its workers take Ctrl-C: light helpers shared by the build process
 (render.py) and the workers (worker.py), without importing WeasyPrint."""
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import hashlib
 import os
 import signal
 import stat
-
-from ..core.processes import die_with_parent  # noqa: F401 (the workers and tools/build.py take it from here)
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a PDF embeds no file larger than this (a 6 GB file is refused, not read)
 

@@ -30,7 +30,8 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from fourpm.core.files import write_atomic
-from fourpm.pdf.safety import MAX_FILE_BYTES, die_with_parent, file_digest, root_of
+from fourpm.core.processes import die_with_parent
+from fourpm.pdf.safety import MAX_FILE_BYTES, file_digest, root_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # WeasyPrint warns at import without HarfBuzz subset: reported below
