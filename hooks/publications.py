@@ -28,7 +28,7 @@ from fourpm.core import sources
 from fourpm.core import engine, state
 from fourpm.core.project import PARTNER_PAGES
 from fourpm.core.dates import build_date
-from fourpm.core.errors import ContentError
+from fourpm.core.errors import ContentError, listed
 from fourpm.core.blocks import BlockCall
 
 
@@ -318,7 +318,7 @@ def _email_images(content: str, out: Path, site_url: str, fonts: list) -> dict:
 def _write_cards(lang: str, project: sources.Project, out: Path, layout) -> None:
     if _build().undescribed:
         log.info(f"Open Graph: {len(_build().undescribed)} pages of '{lang}' have no description in their front "
-                 f"matter and show the site's: {', '.join(sorted(_build().undescribed))}")
+                 f"matter and show the site's: {listed(sorted(_build().undescribed))}")
     if not _cards_wanted() or not _build().cards:
         return
     try:

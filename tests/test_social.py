@@ -292,9 +292,19 @@ def test_the_build_lists_once_per_language_the_pages_without_a_description(socia
     assert len(lines) == len(LANGS)
     french = next(line for line in lines if "of 'fr'" in line)
     count = int(re.search(r"Open Graph: (\d+) pages", french).group(1))
-    listed = french.split(": ", 2)[2].split(", ")
-    assert count == len(listed) and "index.md" in listed and "objectives/a2.md" in listed
+    names = french.split(": ", 2)[2]
+    more = re.search(r" and (\d+) more$", names)
+    listed = names[:more.start() if more else None].split(", ")
+    assert count == len(listed) + (int(more.group(1)) if more else 0) and len(listed) <= 12
+    assert listed == sorted(listed) and "index.md" in listed
     assert "objectives/a1.md" not in listed and "newsletter/issue-1.md" not in listed  # description, summary
+
+
+def test_a_long_list_in_a_message_names_twelve_and_counts_the_others():
+    from fourpm.core.errors import listed
+
+    assert listed(["a", "b"]) == "a, b"
+    assert listed([f"p{n}.md" for n in range(345)]) == ", ".join(f"p{n}.md" for n in range(12)) + " and 333 more"
 
 
 def test_a_bad_card_layout_stops_the_build_with_one_line(social_site):

@@ -75,8 +75,9 @@ def page_view(page: PageRef, kinds: tuple[KindOf, ...], meta: dict, shown_in_sou
 
 
 def box_view(labels: dict[str, str], available: bool) -> dict:
-    """What the search box shows, in the page's language: its labels and the filter's choices."""
-    return {"available": available, "labels": labels,
+    """What the search box shows, in the page's language: its labels (the search_* ones only: every page's
+    template context is spelled for the page cache) and the filter's choices."""
+    return {"available": available, "labels": {k: v for k, v in labels.items() if k.startswith("search_")},
             "kinds": [(kind, labels[f"search_kind_{kind}"]) for kind in KINDS]}
 
 

@@ -264,7 +264,7 @@ class Outcome:
 
 def make_cards(jobs: list[tuple[Card, Path]], layout: Layout, cache: Path) -> Outcome:
     """Every job's card written to its target, from the cache or drawn (and then cached)."""
-    start, outcome, drawer = time.perf_counter(), Outcome(), None
+    start, outcome, drawer, folders = time.perf_counter(), Outcome(), None, set()
     cache.mkdir(parents=True, exist_ok=True)
     now = time.time()
     for card, target in jobs:
@@ -278,14 +278,28 @@ def make_cards(jobs: list[tuple[Card, Path]], layout: Layout, cache: Path) -> Ou
             write_atomic(entry, drawer.render(card))
             outcome.rendered += 1
             outcome.rendered_keys.append(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(entry, target)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        _place(entry, target)
         outcome.cards += 1
     for old in cache.glob("*.png"):
         if old.stat().st_mtime < now - KEEP_DAYS * 86400:
             old.unlink(missing_ok=True)
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+def _place(entry: Path, target: Path) -> None:
+    """The cached card at target: a hard link, as the cache never writes an entry in place (write_atomic
+    replaces it); a copy where the two folders are on different file systems."""
+    try:
+        os.link(entry, target)
+    except FileExistsError:  # make serve builds into the site folder it already wrote
+        target.unlink()
+        _place(entry, target)
+    except OSError:
+        shutil.copyfile(entry, target)
 
 
 # -- Open Graph ------------------------------------------------------------------------------------

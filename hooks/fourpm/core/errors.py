@@ -27,3 +27,8 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
     upper = {c.upper(): c for c in choices}
     match = difflib.get_close_matches(str(value).upper(), list(upper), n=1, cutoff=0.5)
     return f"did you mean {upper[match[0]]}?" if match else None
+
+
+def listed(items: list[str], limit: int = 12) -> str:
+    """The first items, and how many more: a message stays one readable line on a big site."""
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import reader
-from .errors import ContentError
+from .errors import ContentError, listed
 
 FILE = "data/labels.yml"
 
@@ -29,7 +29,6 @@ def load_labels(data_dir: Path, languages: tuple[str, ...]) -> dict[str, dict[st
     missing = [f"{key}.{lang}" for key, forms in labels.items() for lang in languages
                if not isinstance(forms, dict) or not isinstance(forms.get(lang), str)]
     if missing:  # all at once: adding a language lists every label to translate
-        shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
-        raise ContentError(file, None, f"{len(missing)} labels are missing or not text: {shown}",
+        raise ContentError(file, None, f"{len(missing)} labels are missing or not text: {listed(missing)}",
                            "write each label as text in every language of mkdocs.yml")
     return labels
