@@ -21,7 +21,7 @@ from mkdocs.utils import clean_directory
 from fourpm import deployment, symlinks
 from fourpm.catalog import site
 from fourpm.core import sources
-from fourpm.core import cache, engine, rendered, state
+from fourpm.core import blocks, cache, engine, rendered, state
 from fourpm.core.settings import read_settings
 from fourpm.core.errors import ContentError
 from fourpm.core.safe_text import html_markup, html_text
@@ -272,7 +272,13 @@ def _content_publications(html, page, config, files):
     return publications.on_page_content(html, page, config, files)
 
 
-on_page_content = CombinedEvent(_content_site, _content_publications)
+# Before any other handler: they see the page as a whole.
+@event_priority(100)
+def _content_late_blocks(html, page, config, files):
+    return blocks.put_back(html)
+
+
+on_page_content = CombinedEvent(_content_late_blocks, _content_site, _content_publications)
 
 
 def on_page_context(context, page, config, nav):

@@ -16,7 +16,7 @@ from mkdocs.utils import get_relative_url
 from ..core import cache, codes
 from . import Catalog, Facility, Objective
 from ..core.labels import labels_for
-from ..core.blocks import EXTRA_BLOCKS, BlockCall, PageRef
+from ..core.blocks import EXTRA_BLOCKS, LATE_BLOCKS, BlockCall, PageRef, stand_in
 from ..core.languages import Languages, languages_from
 from ..core.errors import ContentError, did_you_mean
 
@@ -172,7 +172,8 @@ class Renderer:
             raise ContentError(page.file, line, f"cannot read the options of '{name}'",
                                "write them as key=value, e.g. kind=core") from None
         if name in EXTRA_BLOCKS:
-            return EXTRA_BLOCKS[name](BlockCall(page, args, line, self, extra))
+            html = EXTRA_BLOCKS[name](BlockCall(page, args, line, self, extra))
+            return stand_in(html) if name in LATE_BLOCKS else html
         if name == "facilities":
             kind = args.get("kind", "all")
             if kind not in ("all", "core", "global"):

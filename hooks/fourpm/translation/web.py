@@ -181,7 +181,7 @@ def _glossary_block(call: BlockCall) -> str:
     return call.renderer.template(TEMPLATE).glossary(gl.view(glossary(call.project), lang), call.renderer.labels(lang))
 
 
-register_block("translation-status", _status_block)
+register_block("translation-status", _status_block, late=True)  # a table of every page
 register_block("glossary", _glossary_block)
 
 
