@@ -25,7 +25,7 @@ from fourpm.publications import feeds, newsletter, newsletter_email, press, wiki
 from fourpm.catalog import site
 from fourpm import social
 from fourpm.core import sources
-from fourpm.core import engine, state
+from fourpm.core import cache, engine, state
 from fourpm.core.project import PARTNER_PAGES
 from fourpm.core.dates import build_date
 from fourpm.core.errors import ContentError, listed
@@ -292,7 +292,10 @@ def _email_logo(layout, config, out: Path, site_url: str) -> dict | None:
     width = newsletter_email.LOGO_WIDTH
     if not layout.logo:  # already a bitmap
         return {"url": site_url + config.theme["logo"], "width": width, "height": width}
-    png, width, height = newsletter_email.svg_as_png(layout.logo, list(layout.fonts.values()), width)
+    # Kept on disk: the layout's digest covers the logo and the fonts.
+    png, width, height = cache.current().memo(
+        "email-logo", (layout.digest, width),
+        lambda: newsletter_email.svg_as_png(layout.logo, list(layout.fonts.values()), width))
     target = out / EMAIL_IMAGES / "logo.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(png)

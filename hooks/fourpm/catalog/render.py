@@ -130,6 +130,8 @@ class Renderer:
             facility_id = self._own_facility(page)
             if facility_id:
                 markdown = markdown.rstrip() + f"\n\n<!-- 4p1000 facility-objectives id={facility_id} -->\n"
+        if "<!--" not in markdown:  # no placeholder: most pages
+            return markdown
         out, line = [], 0  # placeholders in prose only: a page may show one as code
         for is_prose, text in codes.segments(markdown, comments=True):
             if is_prose:

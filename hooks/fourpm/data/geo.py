@@ -6,6 +6,8 @@ import functools
 import json
 from pathlib import Path
 
+from ..core import cache
+
 # Equirectangular projection of the inhabited latitudes: one degree is W / 360 units wide and high.
 WIDTH = 960
 NORTH, SOUTH = 84.0, -58.0
@@ -101,6 +103,11 @@ def land_path(root: Path) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _land_path(path: Path, mtime: int) -> str:
+    # Kept on disk (0.1 s a language process): the land file is the same from one build to the next.
+    return cache.current().memo("land-path", (path.read_bytes(),), lambda: _draw_land(path, mtime))
+
+
+def _draw_land(path: Path, mtime: int) -> str:
     parts = []
     for ring in _land_rings(path, mtime):
         xy = [project(lon, max(min(lat, NORTH), SOUTH)) for lon, lat in ring]
