@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -36,6 +37,7 @@ from bench.corpus import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+PDF_LINE = re.compile(r"PDF: \d+ documents .* in ([\d.]+) s")  # hooks/fourpm/pdf/render.py's report
 ANALYSIS = "## Analysis"  # a hand-written section of RESULTS.md, kept when the tables are measured again
 SEARCH = "## Search"  # bench/search_bench.py's section, kept by --no-search
 
@@ -45,6 +47,7 @@ class Run:
     wall: float
     cpu: float
     rss_mib: float
+    pdf_seconds: float | None = None  # the PDF stage, as the build's own "PDF: ..." line gives it
 
 
 def measure(cmd: list[str], cwd: Path, env: dict) -> Run:
@@ -58,12 +61,15 @@ def measure(cmd: list[str], cwd: Path, env: dict) -> Run:
         if process.returncode != 0:
             log.seek(0)
             raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{log.read().decode()[-3000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+        log.seek(0)
+        pdf = PDF_LINE.search(log.read().decode("utf-8", "replace"))
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, float(pdf.group(1)) if pdf else None)
 
 
 def median(runs: list[Run]) -> Run:
+    pdfs = [r.pdf_seconds for r in runs if r.pdf_seconds is not None]
     return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
-               max(r.rss_mib for r in runs))
+               max(r.rss_mib for r in runs), statistics.median(pdfs) if pdfs else None)
 
 
 def repeat(times: int, cmd: list[str], cwd: Path, env: dict, before=None) -> Run:
@@ -88,6 +94,22 @@ def paired(times: int, cmd: list[str], plain: list[str], project: Path, env: dic
         walls.append(runs[-1].wall / plains[-1].wall)
         cpus.append(runs[-1].cpu / plains[-1].cpu)
     return median(runs), statistics.median(walls), statistics.median(cpus), plains
+
+
+def cold_triples(times: int, plain: list[str], ours: list[str], project: Path, env: dict, cold) -> dict:
+    """Each repeat runs plain, then our build sequential and parallel, both cold: the three see the
+    machine at about the same speed. Medians of the runs and of each repeat's ratios."""
+    plains, seqs, pars = [], [], []
+    for _ in range(times):
+        plains.append(measure(plain, project, env))
+        cold()
+        seqs.append(measure(ours + ["--sequential"], ROOT, env))
+        cold()
+        pars.append(measure(ours, ROOT, env))
+    def ratio(runs: list[Run], others: list[Run], what: str) -> float:
+        return statistics.median(getattr(x, what) / getattr(y, what) for x, y in zip(runs, others))
+    return {"b_seq": median(seqs), "b": median(pars), "b_wall": ratio(pars, plains, "wall"),
+            "b_cpu": ratio(pars, plains, "cpu"), "b_par_seq": ratio(pars, seqs, "wall"), "plains": plains}
 
 
 def live_preview(project: Path, env: dict, edits: int) -> float:
@@ -157,9 +179,8 @@ def bench_size(n: int, repeats: int, work: Path) -> dict:
     result = {"n": n, "pages": 3 * len(list((project / "docs" / "fr").rglob("*.md")))}
     if hugo.available():
         result["h"] = repeat(repeats, hugo.make_site(project, work / f"hugo-{n}"), ROOT, no_pdf)
-    result["b_seq"] = repeat(repeats, ours + ["--sequential"], ROOT, no_pdf, before=cold)
-    # the last one leaves the cache warm
-    result["b"], result["b_wall"], result["b_cpu"], plains = paired(repeats, ours, plain, project, no_pdf, cold)
+    result.update(cold_triples(repeats, plain, ours, project, no_pdf, cold))  # the last run leaves the cache warm
+    plains = result.pop("plains")
     result["e"], result["e_wall"], _cpu, more = paired(repeats, ours, plain, project, no_pdf,
                                                       lambda: edit_one_page(project))
     result["a"] = median(plains + more)
@@ -203,7 +224,7 @@ def targets(results: list[dict]) -> list[tuple[str, str, bool]]:
             ratio = r["b_wall"]
             checks.append((f"(b) par cold wall ≤ 0.80 × (a) plain wall at N={r['n']}", f"{ratio:.2f}", ratio <= 0.80))
     for r in results:
-        ratio = r["b"].wall / r["b_seq"].wall
+        ratio = r["b_par_seq"]
         checks.append((f"parallel ≤ 0.70 × sequential wall at N={r['n']}", f"{ratio:.2f}", ratio <= 0.70))
     if 100 in by_n and 1000 in by_n:
         small, big = by_n[100], by_n[1000]
@@ -212,9 +233,12 @@ def targets(results: list[dict]) -> list[tuple[str, str, bool]]:
         peak = max(big[k].rss_mib for k in ("b", "b_seq"))
         checks.append(("peak memory at N=1000 < 512 MiB", f"{peak:.0f} MiB", peak < 512))
     for r in results:
-        cold, warm = r["c_cold"].wall - r["b"].wall, r["c_warm"].wall - r["b"].wall
-        share = max(warm, 0.0) / cold if cold > 0 else float("nan")
-        checks.append((f"warm PDF stage ≤ 5 % of cold at N={r['n']}", f"{100 * share:.1f} % ({max(warm, 0):.2f} s of {cold:.2f} s)",
+        cold, warm = r["c_cold"].pdf_seconds, r["c_warm"].pdf_seconds
+        if cold is None or warm is None:
+            checks.append((f"warm PDF stage ≤ 5 % of cold at N={r['n']}", "no PDF line in the build's output", False))
+            continue
+        share = warm / cold if cold > 0 else float("nan")
+        checks.append((f"warm PDF stage ≤ 5 % of cold at N={r['n']}", f"{100 * share:.1f} % ({warm:.2f} s of {cold:.2f} s)",
                        share <= 0.05))
     return checks
 
@@ -249,9 +273,10 @@ def report(results: list[dict], started: float) -> str:
         "Markdown files of the three languages, with a one-line template (no theme, navigation or generated "
         "blocks).", "",
         "## Targets", "",
-        "Ratios to plain are paired: each run of (b) and (e) comes right after a run of (a), and the "
-        "ratio is the median of the pairs' (the machine's speed drifts over minutes; (a) in the table is "
-        "the median of all its runs).", "",
+        "Ratios are paired (the machine's speed drifts over minutes): each repeat of (b) runs (a), then "
+        "(b) seq and (b) par, and each run of (e) comes right after a run of (a); a ratio is the median of "
+        "the repeats' ratios ((a) in the table is the median of all its runs). The PDF stage's seconds are "
+        "those the build itself reports (its \"PDF: ...\" line), cold and warm.", "",
         "| target | measured | met |", "|---|---|---|",
     ]
     lines += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in targets(results)]

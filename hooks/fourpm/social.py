@@ -8,7 +8,7 @@ overwrite each other's cards (static-i18n #228). The SVG logo is rasterised by r
 self-contained wheel), with the same fonts.
 
 Cards are cached in .cache/social/ by a hash of everything drawn (text, layout file, fonts, logo):
-a build where nothing changed renders none and copies the cached files.
+a build where nothing changed renders none and links the cached files into the site.
 """
 from __future__ import annotations
 
