@@ -54,6 +54,26 @@ def test_a_wrong_or_truncated_entry_is_computed_again_never_served(tmp_path, dam
     assert entry.read_bytes() != b"" and cache.Cache(tmp_path).read(entry.name) == (again,)  # rewritten whole
 
 
+def test_one_entry_for_many_results_each_found_by_its_own_inputs(tmp_path):
+    computed = []
+
+    def items(*texts):
+        return [((text,), lambda text=text: computed.append(text) or text.upper()) for text in texts]
+
+    store = cache.Cache(tmp_path)
+    assert store.memo_each("ns", ("scope",), items("a", "b", "a")) == ["A", "B", "A"] and computed == ["a", "b"]
+    [entry] = entries(tmp_path)
+    written = entry.stat().st_ino
+    assert store.memo_each("ns", ("scope",), items("b", "a")) == ["B", "A"] and computed == ["a", "b"]
+    assert entry.stat().st_ino == written  # nothing new: not written again (a write replaces the file)
+    assert store.memo_each("ns", ("scope",), items("a", "c")) == ["A", "C"] and computed == ["a", "b", "c"]
+    assert store.memo_each("ns", ("scope",), items("b")) == ["B"] and computed[-1] == "b"  # only the last call's kept
+    assert store.memo_each("ns", ("other scope",), items("b")) == ["B"] and computed[-1] == "b" and len(computed) == 5
+    entry.write_bytes(entry.read_bytes()[:-4])  # damaged: every result computed again
+    assert cache.Cache(tmp_path).memo_each("ns", ("scope",), items("b")) == ["B"] and len(computed) == 6
+    assert cache.Cache(None).memo_each("ns", ("scope",), items("b")) == ["B"] and len(computed) == 7
+
+
 def test_off_computes_everything_and_stores_nothing(tmp_path):
     assert cache.folder_for(tmp_path, {"FPM_PAGE_CACHE": "off"}) is None
     assert cache.folder_for(tmp_path, {}) == tmp_path / ".cache" / "pages"

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from ..core import codes
+from ..core import cache, codes
 from ..core import reader
 from ..core.labels import load_labels
 from ..core.errors import ContentError, did_you_mean
@@ -124,14 +125,12 @@ def load_catalog(docs_dir: Path, data_dir: Path, languages: tuple[str, ...] = ("
     docs_dir, data_dir = Path(docs_dir), Path(data_dir)
     source = languages[0]
     labels = load_labels(data_dir, languages)
-    parsed: dict[str, dict[str, tuple]] = {}  # lang -> rel path -> (meta, body, file, lines before body)
-    for lang in languages:
-        root = docs_dir / lang
-        parsed[lang] = {}
-        for path in sorted(root.rglob("*.md")):
-            file = _rel(path, docs_dir)
-            meta, body, offset = reader.read_page(path, file)
-            parsed[lang][path.relative_to(root).as_posix()] = (meta, body, file, offset)
+    found = [(lang, path, _rel(path, docs_dir), path.relative_to(docs_dir / lang).as_posix())
+             for lang in languages for path in sorted((docs_dir / lang).rglob("*.md"))]
+    parsed: dict[str, dict[str, tuple]] = {lang: {} for lang in languages}  # lang -> rel path -> (meta,
+    # (title, cited), file, lines before body)
+    for (lang, _path, file, rel), (meta, title, cited, offset) in zip(found, _read_pages(docs_dir, found)):
+        parsed[lang][rel] = (meta, (title, cited), file, offset)
 
     facilities = _load_facilities(parsed, source)
     objectives = _load_objectives(parsed, source, facilities)
@@ -140,10 +139,10 @@ def load_catalog(docs_dir: Path, data_dir: Path, languages: tuple[str, ...] = ("
     pages = {}
     for lang, files in parsed.items():
         pages[lang] = {}
-        for rel, (meta, body, file, offset) in files.items():
+        for rel, (meta, (title, cited), file, offset) in files.items():
             validate(PageMeta, meta, file)
             cites: list[str] = []
-            for line, found in codes.find(body):
+            for line, found in cited:
                 for code in found:
                     if code not in objectives:
                         hint = did_you_mean(code, objectives)
@@ -151,13 +150,31 @@ def load_catalog(docs_dir: Path, data_dir: Path, languages: tuple[str, ...] = ("
                                            f'"[{code}]" is not an objective', hint)
                     if code not in cites:
                         cites.append(code)
-            pages[lang][rel] = PageInfo(rel, _page_title(meta, body, Path(rel)), tuple(cites))
+            pages[lang][rel] = PageInfo(rel, title, tuple(cites))
     return Catalog(languages, objectives, facilities, pages, labels)
+
+
+def _read_pages(docs_dir: Path, found: list[tuple[str, Path, str, str]]) -> list[tuple[dict, str, list, int]]:
+    """Each page's front matter, title, cited codes (line, codes) and lines above its body. Kept in the
+    page cache by the file's bytes: every build reads every page of every language, and few change."""
+    def read(path: Path, file: str, rel: str) -> tuple[dict, str, list, int]:
+        meta, body, offset = reader.read_page(path, file)
+        return meta, _page_title(meta, body, Path(rel)), list(codes.find(body)), offset
+
+    def inputs(path: Path, file: str, rel: str) -> tuple:
+        try:
+            return (file, rel, path.read_bytes())
+        except OSError:
+            read(path, file, rel)  # unreadable: the reader's error says why
+            raise
+
+    return cache.current().memo_each("catalogue-pages", (str(docs_dir),), [
+        (inputs(path, file, rel), partial(read, path, file, rel)) for _lang, path, file, rel in found])
 
 
 def _load_facilities(parsed, source) -> dict[str, Facility]:
     found: dict[str, tuple[FacilityMeta, str]] = {}
-    for rel, (meta, _body, file, _offset) in parsed[source].items():
+    for rel, (meta, _facts, file, _offset) in parsed[source].items():
         if not rel.startswith("facilities/") or rel.endswith("index.md"):
             continue
         config = validate(FacilityMeta, meta, file)
@@ -189,7 +206,7 @@ def _load_facilities(parsed, source) -> dict[str, Facility]:
 
 def _load_objectives(parsed, source, facilities) -> dict[str, Objective]:
     metas: dict[str, tuple[ObjectiveMeta, str]] = {}
-    for rel, (meta, _body, file, _offset) in parsed[source].items():
+    for rel, (meta, _facts, file, _offset) in parsed[source].items():
         if not rel.startswith("objectives/") or rel.endswith("index.md"):
             continue
         config = validate(ObjectiveMeta, meta, file)
@@ -242,7 +259,7 @@ def _check_translations(parsed, source, objectives, facilities) -> None:
     for lang, files in parsed.items():
         if lang == source:
             continue
-        for rel, (meta, _body, file, _offset) in files.items():
+        for rel, (meta, _facts, file, _offset) in files.items():
             if rel.startswith("objectives/") and not rel.endswith("index.md"):
                 objective = by_path.get(rel)
                 if objective is None:

@@ -113,6 +113,24 @@ class Cache:
         self.write(key, value)
         return value
 
+    def memo_each(self, namespace: str, scope: tuple, items: list[tuple[tuple, Callable[[], T]]]) -> list[T]:
+        """compute() of each (inputs, compute), or its result from the last call for the same namespace and
+        scope: many small results in one entry (one file each cost more to create than they take to
+        compute). A result is found by the digest of its own inputs, never by its place; the entry is
+        written again when the inputs changed, with this call's results only."""
+        if self.folder is None:
+            return [compute() for _inputs, compute in items]
+        key = self.key(namespace, scope)
+        found = self.get(key)
+        known = found[0] if found is not None and isinstance(found[0], dict) else {}
+        digests, table = [digest(*inputs) for inputs, _compute in items], {}
+        for item, (_inputs, compute) in zip(digests, items):
+            if item not in table:
+                table[item] = known[item] if item in known else compute()
+        if table.keys() != known.keys():
+            self.write(key, table)
+        return [table[item] for item in digests]
+
     def key(self, namespace: str, inputs: tuple) -> str:
         """The key of a result (for `get` and `put`, when memo's compute-and-store does not fit)."""
         return digest(code_salt(), namespace, *inputs)

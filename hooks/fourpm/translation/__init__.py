@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -135,12 +137,12 @@ def compute_status(root: Path, languages: tuple[str, ...], glossary: Glossary | 
     labels = load_labels(root / "data", languages)
     words = {lang: labels.get("number_words", {}).get(lang, "") for lang in languages}
     # The checks of a page are kept on disk (core/cache.py), keyed by everything they read: most pages
-    # do not change from one build to the next.
-    store, checked = cache.current(), cache.digest(repr(glossary), repr(sorted(words.items())), languages)
+    # do not change from one build to the next. One entry holds them all (memo_each).
+    checked = cache.digest(repr(glossary), repr(sorted(words.items())), languages)
+    checks: list[tuple[tuple, Callable[[], list[Finding]]]] = []  # (inputs, compute), in the findings' order
     for path, text in sources.items():
         file = f"docs/{source}/{path}"
-        status.findings += store.memo("source-checks", (checked, file, text),
-                                      lambda: check_forbidden(glossary, source, text, file))
+        checks.append((("source", checked, file, text), partial(check_forbidden, glossary, source, text, file)))
     for lang in languages[1:]:
         translations = _pages(docs_dir, lang)
         for path, file in translations.items():
@@ -164,9 +166,10 @@ def compute_status(root: Path, languages: tuple[str, ...], glossary: Glossary | 
             else:
                 state = PageState(lang, path, CURRENT, "current")
             status.pages[path][lang] = state
-            status.findings += store.memo("translation-checks", (checked, lang, file, source_text, text),
-                                          lambda: _checks(glossary, lang, source, text, source_text, file, path,
-                                                          languages, words))
+            checks.append((("translation", checked, lang, file, source_text, text),
+                           partial(_checks, glossary, lang, source, text, source_text, file, path, languages, words)))
+    for findings in cache.current().memo_each("translation-checks", (str(root),), checks):
+        status.findings += findings
     return status
 
 
