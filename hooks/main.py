@@ -141,6 +141,8 @@ def _site_page_markdown(markdown, page, config, files):
 
 # Turn objective codes in brackets into links, in the page's language.
 def _site_page_content(html, page, config, files):
+    if "[" not in html:  # no code in brackets: nothing to link, nothing to keep
+        return html
     _catalog, renderer = _load(config)
     ref, project = sources.page_ref(page, config), _project(config)
     try:  # kept on disk: the links depend on the page, the objectives and the languages only
