@@ -11,7 +11,7 @@
 
 at N = 100, 300 and 1000 pages per language, with medians over repeats, CPU time and peak memory.
 
-    python -m bench.run [--sizes 100 300 1000] [--repeats 3] [--output bench/RESULTS.md]
+    python -m bench.run [--sizes 100 300 1000] [--repeats 3] [--large-repeats 1] [--output bench/RESULTS.md]
 """
 from __future__ import annotations
 
@@ -286,7 +286,8 @@ def report(results: list[dict], started: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["100,300,1000"], help="e.g. 100 300 1000, or 100,300")
-    parser.add_argument("--repeats", type=int, default=3, help="repeats at N < 1000 (1 at N >= 1000)")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats at N < 1000")
+    parser.add_argument("--large-repeats", type=int, default=1, help="repeats at N >= 1000 (a repeat takes minutes)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--no-search", action="store_true", help="skip the search benchmark (bench/search_bench.py)")
     args = parser.parse_args()
@@ -294,7 +295,7 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="fpm-bench-") as work:
         for n in (int(size) for sizes in args.sizes for size in sizes.split(",")):
-            results.append(bench_size(n, args.repeats if n < 1000 else 1, Path(work)))
+            results.append(bench_size(n, args.repeats if n < 1000 else args.large_repeats, Path(work)))
     text = report(results, started)
     previous = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     if not args.no_search:  # the search's download and build cost, before and after Pagefind
