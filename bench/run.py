@@ -106,6 +106,7 @@ def cold_triples(times: int, plain: list[str], ours: list[str], project: Path, e
         seqs.append(measure(ours + ["--sequential"], ROOT, env))
         cold()
         pars.append(measure(ours, ROOT, env))
+
     def ratio(runs: list[Run], others: list[Run], what: str) -> float:
         return statistics.median(getattr(x, what) / getattr(y, what) for x, y in zip(runs, others))
     return {"b_seq": median(seqs), "b": median(pars), "b_wall": ratio(pars, plains, "wall"),

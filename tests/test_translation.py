@@ -201,3 +201,18 @@ def test_check_fails_on_a_glossary_or_consistency_problem_alone(project):
             'write "4 per 1000" here') in result.stdout
     assert 'docs/en/objectives/a2.md, line 7: the number "2015" is not in docs/fr/objectives/a2.md' in result.stdout
     assert "0 page(s) to do, " in result.stderr
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_findings_come_in_the_order_of_the_languages_and_pages_cached_or_not(project, cached, monkeypatch):
+    from fourpm.core import cache
+
+    monkeypatch.setitem(cache.state.PROCESS.kept, "page-cache", cache.Cache(project / ".cache" if cached else None))
+    write_tree(project, {"docs/en/zz-orphan.md": "# Orphan\n", "docs/es/orphan.md": "# Huérfana\n"})
+    edit(project, "docs/en/objectives/a2.md", "Cites [A1].", "Cites [A1], since 2015.")
+    edit(project, "docs/es/objectives/a2.md", "Cita [A1].", "Cita [A1], desde 2015.")
+    for _ in range(2):  # the second time from the cache, when there is one
+        found = [(f.file, f.kind) for f in tr.compute_status(project, LANGS).findings]
+        english, spanish = found.index(("docs/en/zz-orphan.md", "orphan")), found.index(("docs/es/orphan.md", "orphan"))
+        number = [index for index, (file, _kind) in enumerate(found) if file.endswith("objectives/a2.md")]
+        assert english < number[0] < spanish < number[-1], found

@@ -127,8 +127,8 @@ def load_catalog(docs_dir: Path, data_dir: Path, languages: tuple[str, ...] = ("
     labels = load_labels(data_dir, languages)
     found = [(lang, path, _rel(path, docs_dir), path.relative_to(docs_dir / lang).as_posix())
              for lang in languages for path in sorted((docs_dir / lang).rglob("*.md"))]
-    parsed: dict[str, dict[str, tuple]] = {lang: {} for lang in languages}  # lang -> rel path -> (meta,
-    # (title, cited), file, lines before body)
+    # lang -> rel path -> (meta, (title, cited codes), file, lines before body)
+    parsed: dict[str, dict[str, tuple]] = {lang: {} for lang in languages}
     for (lang, _path, file, rel), (meta, title, cited, offset) in zip(found, _read_pages(docs_dir, found)):
         parsed[lang][rel] = (meta, (title, cited), file, offset)
 

@@ -139,16 +139,18 @@ def compute_status(root: Path, languages: tuple[str, ...], glossary: Glossary | 
     # The checks of a page are kept on disk (core/cache.py), keyed by everything they read: most pages
     # do not change from one build to the next. One entry holds them all (memo_each).
     checked = cache.digest(repr(glossary), repr(sorted(words.items())), languages)
-    checks: list[tuple[tuple, Callable[[], list[Finding]]]] = []  # (inputs, compute), in the findings' order
+    checks: list[tuple[tuple, Callable[[], list[Finding]]]] = []  # (inputs, compute) of each page's checks
+    order: list[list[Finding] | int] = []  # the findings in order: found here, or the index of a page's checks
     for path, text in sources.items():
         file = f"docs/{source}/{path}"
+        order.append(len(checks))
         checks.append((("source", checked, file, text), partial(check_forbidden, glossary, source, text, file)))
     for lang in languages[1:]:
         translations = _pages(docs_dir, lang)
         for path, file in translations.items():
             if path not in sources:
-                status.findings.append(Finding(f"docs/{lang}/{path}", None, "orphan", path,
-                                               f"has no French source page (create docs/{source}/{path}, or remove this file)"))
+                order.append([Finding(f"docs/{lang}/{path}", None, "orphan", path,
+                                      f"has no French source page (create docs/{source}/{path}, or remove this file)")])
         for path, source_text in sources.items():
             if path not in translations:
                 status.pages[path][lang] = PageState(lang, path, MISSING, "no-file")
@@ -166,10 +168,12 @@ def compute_status(root: Path, languages: tuple[str, ...], glossary: Glossary | 
             else:
                 state = PageState(lang, path, CURRENT, "current")
             status.pages[path][lang] = state
+            order.append(len(checks))
             checks.append((("translation", checked, lang, file, source_text, text),
                            partial(_checks, glossary, lang, source, text, source_text, file, path, languages, words)))
-    for findings in cache.current().memo_each("translation-checks", (str(root),), checks):
-        status.findings += findings
+    results = cache.current().memo_each("translation-checks", (str(root),), checks)
+    for part in order:
+        status.findings += part if isinstance(part, list) else results[part]
     return status
 
 
